@@ -1,0 +1,68 @@
+// createEngine(SQL): the public, DOM-free API. Runs a story for several strategies on the same
+// seed (so the same fault schedule), in Node and in the worker alike.
+
+import type { SqlJsStatic } from 'sql.js';
+import { SCENARIOS } from '../scenarios/index.ts';
+import type { Scenario } from '../scenarios/types.ts';
+import { STRATEGIES } from '../server/strategies/index.ts';
+import { attachLedger, checkInvariants } from './checks.ts';
+import { traceHash } from './hash.ts';
+import { runStrategy, schemaImage } from './run-strategy.ts';
+import { readTables } from './tables.ts';
+import type { RunOptions, RunResult, ScenarioInfo, StrategyRun } from './types.ts';
+import { validateRun } from './validate.ts';
+
+export type * from './types.ts';
+
+export interface Engine {
+  scenarios(): ScenarioInfo[];
+  run(options: RunOptions): RunResult;
+}
+
+function describe(scenario: Scenario): ScenarioInfo {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    summary: scenario.summary,
+    storySeed: scenario.storySeed,
+    strategies: scenario.strategies.map((id) => {
+      const s = STRATEGIES.get(id);
+      if (!s) throw new Error(`scenario "${scenario.id}" names unknown strategy "${id}"`);
+      return { id: s.id, title: s.title, correct: s.correct, summary: s.summary, exposedBy: s.exposedBy };
+    }),
+    defaultStrategies: [...scenario.defaultStrategies],
+    knobs: scenario.knobs,
+    effects: scenario.effects,
+    invariants: scenario.invariants.map(({ id, title, sql }) => ({ id, title, sql })),
+  };
+}
+
+export function createEngine(SQL: SqlJsStatic): Engine {
+  const image = schemaImage(SQL);
+  return {
+    scenarios: () => [...SCENARIOS.values()].map(describe),
+    run(options) {
+      const { scenario, seed, faults, strategies, knobs } = validateRun(options);
+      const runs = strategies.map((strategy): StrategyRun => {
+        const outcome = runStrategy(SQL, image, { scenario, strategy, seed, faults, knobs, trace: true });
+        try {
+          const tables = readTables(outcome.database);
+          attachLedger(outcome.database, outcome.simulation.ledger);
+          const effects = Object.fromEntries(scenario.effects.map((e) => [e.name, outcome.simulation.effects[e.name] ?? 0]));
+          return {
+            strategy,
+            trace: outcome.trace.events,
+            invariants: checkInvariants(outcome.database, scenario.invariants),
+            effects: { ...outcome.simulation.effects, ...effects },
+            tables,
+            operations: outcome.simulation.operations,
+            traceHash: traceHash(outcome.trace.events),
+          };
+        } finally {
+          outcome.close();
+        }
+      });
+      return { scenario: scenario.id, seed, faults, knobs, runs };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Runs one strategy of one story on one seed: a fresh database from the schema image, the
+// simulation, then the invariants. Shared by run(), batches and the benchmark.
+
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { Scenario, KnobValues } from '../scenarios/types.ts';
+import { openDb, type SqlLogEntry } from '../server/db.ts';
+import { SCHEMA_SQL } from '../server/schema.ts';
+import { STRATEGIES } from '../server/strategies/index.ts';
+import { RecordingChoices, SeededChoices, type Choices } from '../sim/choices.ts';
+import { simulate, type SimulationResult } from '../sim/simulation.ts';
+import { Trace } from '../sim/trace.ts';
+
+/** The schema, built once and serialised: each run deserialises it instead of re-running DDL. */
+export function schemaImage(SQL: SqlJsStatic): Uint8Array {
+  const database = new SQL.Database();
+  try {
+    database.run(SCHEMA_SQL);
+    return database.export();
+  } finally {
+    database.close();
+  }
+}
+
+export interface StrategyJob {
+  readonly scenario: Scenario;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly faults: boolean;
+  readonly knobs: KnobValues;
+  readonly trace: boolean;
+  /** Overrides the story's operation count. */
+  readonly operations?: number;
+  /** Receives every SQL statement and transaction boundary (the benchmark's floor). */
+  readonly sqlLog?: SqlLogEntry[];
+}
+
+export interface StrategyOutcome {
+  readonly database: Database;
+  readonly trace: Trace;
+  readonly simulation: SimulationResult;
+  /** Frees prepared statements and the database. */
+  close(): void;
+}
+
+export function runStrategy(SQL: SqlJsStatic, image: Uint8Array, job: StrategyJob): StrategyOutcome {
+  const strategy = STRATEGIES.get(job.strategy);
+  if (!strategy) throw new Error(`Unknown strategy "${job.strategy}". Strategies: ${[...STRATEGIES.keys()].join(', ')}`);
+  const database = new SQL.Database(image);
+  const db = openDb(database, job.sqlLog);
+  const trace = new Trace(job.trace);
+  const seeded = new SeededChoices(job.seed);
+  const choices: Choices = job.trace
+    ? new RecordingChoices(seeded, ({ label, value }) => {
+        const cause = trace.cause;
+        trace.emit({ at: trace.now, actor: 'sim', kind: 'choice', label, value, ...(cause === undefined ? {} : { cause }) });
+      })
+    : seeded;
+  const world = job.scenario.world(job.knobs, {
+    faults: job.faults,
+    ...(job.operations === undefined ? {} : { operations: job.operations }),
+  });
+  const client = strategy.client?.newKeyPerAttempt ? { ...world.client, newKeyPerAttempt: true } : world.client;
+  const handler = strategy.create(db, job.scenario.serverConfig(job.knobs));
+  const simulation = simulate({ ...world, client }, handler, choices, trace);
+  return { database, trace, simulation, close: () => db.close() };
+}

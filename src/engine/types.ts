@@ -1,0 +1,65 @@
+// The public engine contract (ARCHITECTURE.md §5). Other tools call it: keep its shape.
+
+import type { KnobSpec, KnobValues } from '../scenarios/types.ts';
+import type { OperationResult } from '../sim/simulation.ts';
+import type { TraceEvent } from '../sim/trace.ts';
+
+export interface StrategyInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly correct: boolean;
+  readonly summary: string;
+  readonly exposedBy: string;
+}
+
+export interface ScenarioInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly summary: string;
+  readonly storySeed: number;
+  readonly strategies: readonly StrategyInfo[];
+  readonly defaultStrategies: readonly string[];
+  readonly knobs: readonly KnobSpec[];
+  readonly effects: readonly { readonly name: string; readonly label: string }[];
+  readonly invariants: readonly { readonly id: string; readonly title: string; readonly sql: string }[];
+}
+
+export interface RunOptions {
+  readonly scenario: string;
+  readonly seed?: number;
+  readonly faults?: boolean;
+  readonly strategies?: readonly string[];
+  readonly knobs?: Readonly<Record<string, unknown>>;
+}
+
+export interface InvariantResult {
+  readonly id: string;
+  readonly title: string;
+  readonly holds: boolean;
+  readonly detail: string;
+  readonly sql: string;
+}
+
+export interface Table {
+  readonly columns: string[];
+  readonly rows: unknown[][];
+}
+
+export interface StrategyRun {
+  readonly strategy: string;
+  readonly trace: TraceEvent[];
+  readonly invariants: InvariantResult[];
+  readonly effects: Record<string, number>;
+  readonly tables: Record<string, Table>;
+  readonly operations: readonly OperationResult[];
+  /** SHA-256 of the trace's JSON: equal in Node and every browser for the same run. */
+  readonly traceHash: string;
+}
+
+export interface RunResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly faults: boolean;
+  readonly knobs: KnobValues;
+  readonly runs: StrategyRun[];
+}

@@ -1,0 +1,57 @@
+// The business side of POST /payments, shared by every strategy: create an order, charge the
+// card at the provider, record the charge, answer with the order.
+
+import type { ChargeCall, StepInput } from '../sim/handler.ts';
+import type { HttpResponse } from '../sim/http.ts';
+import type { Db } from './db.ts';
+import { json } from './responses.ts';
+
+const INSERT_ORDER = `INSERT INTO orders (scope, intent, idempotency_key_id, amount_cents, status, created_at)
+VALUES ($scope, $intent, $key_id, $amount, 'pending', $now) RETURNING id`;
+const MARK_PAID = `UPDATE orders SET status = 'paid', psp_charge_id = $charge WHERE id = $id`;
+const ORDER_BY_ID = `SELECT id, intent, amount_cents, status, psp_charge_id FROM orders WHERE id = $id`;
+
+export interface Payment {
+  readonly intent: string;
+  readonly amountCents: number;
+}
+
+/** Reads the payment a request asks for. */
+export function paymentOf(input: StepInput): Payment {
+  const { intent, amount_cents } = input.request.body;
+  return { intent: String(intent), amountCents: Number(amount_cents) };
+}
+
+export function insertOrder(db: Db, input: StepInput, keyId: number | null): number {
+  const { intent, amountCents } = paymentOf(input);
+  const row = db.get(INSERT_ORDER, {
+    $scope: input.request.client,
+    $intent: intent,
+    $key_id: keyId,
+    $amount: amountCents,
+    $now: input.now,
+  });
+  return Number(row?.id);
+}
+
+/** The provider call; `key` is the provider-side idempotency key, when the strategy has one. */
+export function chargeCall(payment: Payment, key?: string): ChargeCall {
+  return { system: 'psp', intent: payment.intent, amountCents: payment.amountCents, ...(key ? { key } : {}) };
+}
+
+export function markPaid(db: Db, orderId: number, chargeId: string): void {
+  db.run(MARK_PAID, { $id: orderId, $charge: chargeId });
+}
+
+/** 201 Created with the order, as both first answers and replays carry it. */
+export function orderCreated(db: Db, orderId: number): HttpResponse {
+  const order = db.get(ORDER_BY_ID, { $id: orderId });
+  const body = {
+    order: `ord_${orderId}`,
+    intent: order?.intent,
+    amount_cents: order?.amount_cents,
+    status: order?.status,
+    charge: order?.psp_charge_id,
+  };
+  return json(201, body, { Location: `/payments/ord_${orderId}` });
+}

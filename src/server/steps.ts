@@ -1,0 +1,45 @@
+// Turns a table of named steps into a Handler: each step runs as one transaction; a throw rolls
+// the step back and becomes an error response (a fenced-out stale owner gets 409, a bug 500).
+
+import type { Handler, LocalEffect, StepInput, StepOutcome } from '../sim/handler.ts';
+import type { HttpResponse } from '../sim/http.ts';
+import type { Db } from './db.ts';
+import { problem } from './responses.ts';
+
+/** Records a local effect; it counts only if the step's transaction commits. */
+export type Effect = (name: string, subject: string) => void;
+
+export type Step = (input: StepInput, effect: Effect) => StepOutcome;
+
+/** Thrown by a step whose write was fenced out: another execution holds the key's lease now. */
+export class Fenced extends Error {
+  override name = 'Fenced';
+}
+
+export const next = (step: string): StepOutcome => ({ kind: 'next', step });
+export const respond = (response: HttpResponse): StepOutcome => ({ kind: 'respond', response });
+
+export function stepHandler(db: Db, firstStep: string, steps: Readonly<Record<string, Step>>, onRestart?: () => void): Handler {
+  return {
+    firstStep,
+    run(name, input) {
+      const step = steps[name];
+      if (!step) throw new Error(`handler has no step "${name}" (steps: ${Object.keys(steps).join(', ')})`);
+      const effects: LocalEffect[] = [];
+      try {
+        const outcome = db.transaction(() => step(input, (effectName, subject) => effects.push({ name: effectName, subject })));
+        return { outcome, effects };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const response =
+          error instanceof Fenced
+            ? problem(409, 'This request lost its lease on the Idempotency-Key', message)
+            : problem(500, 'Internal Server Error', message);
+        return { outcome: respond(response), effects: [], error: `${error instanceof Fenced ? 'fenced' : 'failed'}: ${message}` };
+      }
+    },
+    restart() {
+      onRestart?.();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// What a handler strategy is: its id, how the page explains it, and how to build its handler.
+
+import type { Handler } from '../sim/handler.ts';
+import type { Db } from './db.ts';
+
+export interface ServerConfig {
+  /** How long an in-progress key is locked to one execution. */
+  readonly leaseMs: number;
+  /** How long a key is kept before it expires and a reuse runs again. */
+  readonly retentionMs: number;
+}
+
+export interface Strategy {
+  readonly id: string;
+  readonly title: string;
+  /** One or two plain sentences for the page. */
+  readonly summary: string;
+  /** Whether it keeps the promise of exactly one effect per intent. */
+  readonly correct: boolean;
+  /** The fault that breaks it, or for a correct strategy the limit it still has. */
+  readonly exposedBy: string;
+  /** Client-side behaviour that belongs to the strategy (a buggy client mints keys per attempt). */
+  readonly client?: { readonly newKeyPerAttempt?: boolean };
+  create(db: Db, config: ServerConfig): Handler;
+}

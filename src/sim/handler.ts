@@ -1,0 +1,62 @@
+// The handler port: what the simulated server runs for each delivered request, step by step.
+//
+// A handler is a set of named steps. The simulation runs one step at a time; each step is one
+// synchronous SQL transaction on the server side, and between two steps other events may run
+// (a duplicate arrives, a timeout fires) or the server may crash. src/server implements this.
+
+import type { HttpRequest, HttpResponse } from './http.ts';
+
+/** A call from the server to the payment provider, a system outside the server's database. */
+export interface ChargeCall {
+  readonly system: 'psp';
+  readonly intent: string;
+  readonly amountCents: number;
+  /** The provider's own idempotency key, derived from the server's stored row. */
+  readonly key?: string;
+}
+
+export interface ChargeReply {
+  readonly chargeId: string;
+  /** True when the provider recognised the key and returned the earlier charge. */
+  readonly replayed: boolean;
+}
+
+/** A local side effect a step committed (an order row): counted like a foreign one. */
+export interface LocalEffect {
+  readonly name: string;
+  readonly subject: string;
+}
+
+/** Per-execution scratch values carried from one step to the next (row ids, lease tokens). */
+export type Locals = Record<string, string | number>;
+
+export interface StepInput {
+  readonly exec: number;
+  readonly request: HttpRequest;
+  /** Virtual time in integer ms: the only clock a handler may read. */
+  readonly now: number;
+  readonly locals: Locals;
+  /** The provider's answer, in the step that follows a call. */
+  readonly reply: ChargeReply | undefined;
+}
+
+export type StepOutcome =
+  | { readonly kind: 'next'; readonly step: string }
+  | { readonly kind: 'call'; readonly call: ChargeCall; readonly step: string }
+  | { readonly kind: 'respond'; readonly response: HttpResponse };
+
+export interface StepResult {
+  readonly outcome: StepOutcome;
+  /** Local effects, present only when the step's transaction committed. */
+  readonly effects: readonly LocalEffect[];
+  /** Set when the step rolled back; the outcome is then the error response. */
+  readonly error?: string;
+}
+
+export interface Handler {
+  readonly firstStep: string;
+  /** Runs one step as one transaction. Never throws for operational failures. */
+  run(step: string, input: StepInput): StepResult;
+  /** The server process restarted: in-memory state is gone, the database stays. */
+  restart(): void;
+}

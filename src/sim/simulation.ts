@@ -1,0 +1,375 @@
+// The event loop: one client population, a network, a step-wise server and a payment provider,
+// driven by a bounded event queue, a virtual clock and the Choices port. All branching on event
+// type lives in `dispatch`; the helpers compute what happens and schedule it.
+
+import { assert } from './assert.ts';
+import type { Choices } from './choices.ts';
+import { backoffDelay, classify, mintKey, type ClientPolicy } from './client.ts';
+import type { ChargeCall, ChargeReply, Handler, Locals, StepOutcome } from './handler.ts';
+import { IDEMPOTENCY_KEY, type HttpRequest, type HttpResponse, type Params } from './http.ts';
+import { latency, type NetworkPolicy } from './network.ts';
+import { Provider, type Charge, type ProviderPolicy } from './provider.ts';
+import { EventQueue } from './queue.ts';
+import type { MessageRef, Trace } from './trace.ts';
+
+/** One thing a client wants done once: a payment, a checkout. */
+export interface Operation {
+  /** When the client starts it, in virtual ms. Operations are listed in start order. */
+  readonly at: number;
+  readonly client: string;
+  readonly method: string;
+  readonly path: string;
+  readonly body: Params;
+}
+
+export interface ServerPolicy {
+  /** Time one handler step (one transaction) takes. */
+  readonly stepMs: number;
+  /** Chance that the server process crashes right after a step commits. */
+  readonly crash: number;
+  readonly restartMs: number;
+}
+
+export interface Bounds {
+  readonly maxEvents: number;
+  readonly maxTimeMs: number;
+  readonly maxQueue: number;
+}
+
+export interface World {
+  readonly operations: readonly Operation[];
+  readonly client: ClientPolicy;
+  readonly network: NetworkPolicy;
+  readonly server: ServerPolicy;
+  readonly provider: ProviderPolicy;
+  readonly bounds: Bounds;
+}
+
+export interface OperationResult {
+  readonly op: number;
+  readonly result: 'ok' | 'failed' | 'gave-up' | 'unfinished';
+  readonly attempts: number;
+  readonly status: number | null;
+}
+
+export interface SimulationResult {
+  readonly effects: Record<string, number>;
+  readonly ledger: readonly Charge[];
+  readonly operations: readonly OperationResult[];
+  readonly events: number;
+  readonly endedAt: number;
+  readonly bound: 'maxEvents' | 'maxTimeMs' | 'queue' | null;
+}
+
+type SimEvent =
+  | { readonly type: 'start'; readonly op: number }
+  | { readonly type: 'send'; readonly op: number; readonly attempt: number; readonly cause: number }
+  | { readonly type: 'arrive'; readonly ref: MessageRef; readonly request: HttpRequest; readonly cause: number }
+  | { readonly type: 'step'; readonly exec: number; readonly step: string; readonly cause: number }
+  | { readonly type: 'charge'; readonly exec: number; readonly call: ChargeCall; readonly step: string; readonly cause: number }
+  | { readonly type: 'reply'; readonly exec: number; readonly reply: ChargeReply; readonly step: string; readonly cause: number }
+  | { readonly type: 'answer'; readonly ref: MessageRef; readonly status: number; readonly cause: number }
+  | { readonly type: 'timeout'; readonly op: number; readonly attempt: number; readonly cause: number }
+  | { readonly type: 'restart'; readonly cause: number };
+
+interface OpState {
+  attempt: number;
+  /** The current attempt waits for an answer, has one, or gave up waiting. */
+  phase: 'waiting' | 'answered' | 'timed-out';
+  result: OperationResult['result'];
+  status: number | null;
+  key: string;
+  requestSeq: number;
+}
+
+interface Exec {
+  readonly ref: MessageRef;
+  readonly request: HttpRequest;
+  readonly locals: Locals;
+}
+
+const refLabel = (ref: MessageRef) => `op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}`;
+
+export function simulate(world: World, handler: Handler, choices: Choices, trace: Trace): SimulationResult {
+  return new Simulation(world, handler, choices, trace).run();
+}
+
+class Simulation {
+  readonly #world: World;
+  readonly #handler: Handler;
+  readonly #choices: Choices;
+  readonly #trace: Trace;
+  readonly #queue: EventQueue<SimEvent>;
+  readonly #provider: Provider;
+  readonly #ops: OpState[] = [];
+  readonly #execs = new Map<number, Exec>();
+  readonly #effects: Record<string, number> = {};
+  #execCount = 0;
+  #serverUp = true;
+  #overflow = false;
+  #now = 0;
+
+  constructor(world: World, handler: Handler, choices: Choices, trace: Trace) {
+    this.#world = world;
+    this.#handler = handler;
+    this.#choices = choices;
+    this.#trace = trace;
+    this.#queue = new EventQueue<SimEvent>(world.bounds.maxQueue);
+    this.#provider = new Provider(world.provider);
+  }
+
+  run(): SimulationResult {
+    const { operations, bounds } = this.#world;
+    const first = operations[0];
+    if (first) this.#schedule(first.at, { type: 'start', op: 1 });
+    let processed = 0;
+    let bound: SimulationResult['bound'] = null;
+    for (let next = this.#queue.pop(); next !== undefined; next = this.#queue.pop()) {
+      if (next.at > bounds.maxTimeMs) bound = 'maxTimeMs';
+      else if (processed >= bounds.maxEvents) bound = 'maxEvents';
+      if (bound) break;
+      processed++;
+      this.#now = next.at;
+      this.#trace.now = next.at;
+      this.#dispatch(next.event);
+      if (this.#overflow) bound = 'queue';
+      if (bound) break;
+    }
+    if (bound) {
+      const limit = bound === 'queue' ? bounds.maxQueue : bound === 'maxEvents' ? bounds.maxEvents : bounds.maxTimeMs;
+      this.#trace.emit({ at: this.#now, actor: 'sim', kind: 'bound-reached', bound, limit });
+    }
+    return {
+      effects: this.#effects,
+      ledger: this.#provider.ledger,
+      operations: this.#ops.map((s, i) => ({ op: i + 1, result: s.result, attempts: s.attempt, status: s.status })),
+      events: processed,
+      endedAt: this.#now,
+      bound,
+    };
+  }
+
+  #schedule(at: number, event: SimEvent): void {
+    if (!this.#queue.push(at, event)) this.#overflow = true;
+  }
+
+  #dispatch(event: SimEvent): void {
+    if ('cause' in event) this.#trace.cause = event.cause;
+    switch (event.type) {
+      case 'start':
+        return this.#start(event.op);
+      case 'send':
+        return this.#send(event.op, event.attempt, event.cause);
+      case 'arrive':
+        return this.#arrive(event.ref, event.request, event.cause);
+      case 'step':
+        return this.#step(event.exec, event.step, undefined, event.cause);
+      case 'charge':
+        return this.#charge(event.exec, event.call, event.step, event.cause);
+      case 'reply':
+        return this.#reply(event.exec, event.reply, event.step, event.cause);
+      case 'answer':
+        return this.#answer(event.ref, event.status, event.cause);
+      case 'timeout':
+        return this.#timeout(event.op, event.attempt, event.cause);
+      case 'restart':
+        return this.#restart(event.cause);
+    }
+  }
+
+  // ---- client ----
+
+  #start(op: number): void {
+    const operations = this.#world.operations;
+    const following = operations[op];
+    // Operations start lazily, one scheduling the next, so the queue holds only live work.
+    if (following) this.#schedule(Math.max(following.at, this.#now), { type: 'start', op: op + 1 });
+    this.#trace.cause = undefined;
+    const key = mintKey(this.#choices, `client/op:${op}/key`);
+    this.#ops.push({ attempt: 0, phase: 'waiting', result: 'unfinished', status: null, key, requestSeq: -1 });
+    this.#send(op, 1, undefined);
+  }
+
+  #send(op: number, attempt: number, cause: number | undefined): void {
+    const state = this.#ops[op - 1];
+    const operation = this.#world.operations[op - 1];
+    assert(state && operation, `send: unknown operation ${op}`);
+    const { client, network } = this.#world;
+    if (attempt > 1 && client.newKeyPerAttempt) state.key = mintKey(this.#choices, `client/op:${op}/attempt:${attempt}/key`);
+    state.attempt = attempt;
+    state.phase = 'waiting';
+    const request: HttpRequest = {
+      method: operation.method,
+      path: operation.path,
+      client: operation.client,
+      headers: { [IDEMPOTENCY_KEY]: state.key },
+      body: operation.body,
+    };
+    const seq = this.#trace.emit({
+      at: this.#now, actor: 'client', kind: 'request', op, attempt,
+      method: request.method, path: request.path, key: state.key, body: request.body,
+      ...(cause === undefined ? {} : { cause }),
+    });
+    state.requestSeq = seq;
+    if (client.timeoutMs !== null) this.#schedule(this.#now + client.timeoutMs, { type: 'timeout', op, attempt, cause: seq });
+    const base = `net/op:${op}/attempt:${attempt}`;
+    this.#transmit({ op, attempt, copy: 0 }, request, seq);
+    if (this.#choices.chance(`${base}/duplicate`, network.duplicate)) {
+      const dup = this.#trace.emit({ at: this.#now, actor: 'network', kind: 'duplicated', op, attempt, copy: 1, cause: seq });
+      this.#transmit({ op, attempt, copy: 1 }, request, dup);
+    }
+  }
+
+  #transmit(ref: MessageRef, request: HttpRequest, cause: number): void {
+    const label = `net/${refLabel(ref)}`;
+    const network = this.#world.network;
+    if (this.#choices.chance(`${label}/drop-request`, network.requestLoss)) {
+      this.#trace.emit({ at: this.#now, actor: 'network', kind: 'lost', message: 'request', reason: 'network', ...ref, cause });
+      return;
+    }
+    this.#schedule(this.#now + latency(network, this.#choices, `${label}/request`), { type: 'arrive', ref, request, cause });
+  }
+
+  #answer(ref: MessageRef, status: number, cause: number): void {
+    const state = this.#ops[ref.op - 1];
+    assert(state, `answer: unknown operation ${ref.op}`);
+    if (state.result !== 'unfinished' || ref.attempt !== state.attempt || state.phase !== 'waiting') {
+      const reason = state.result !== 'unfinished' ? 'done' : ref.attempt !== state.attempt || state.phase === 'timed-out' ? 'late' : 'duplicate';
+      this.#trace.emit({ at: this.#now, actor: 'client', kind: 'ignored', reason, ...ref, cause });
+      return;
+    }
+    state.phase = 'answered';
+    state.status = status;
+    const seq = this.#trace.emit({ at: this.#now, actor: 'client', kind: 'receive', status, ...ref, cause });
+    const verdict = classify(status);
+    if (verdict === 'retry') this.#retryOrGiveUp(ref.op, state, seq);
+    else this.#finish(ref.op, state, verdict, seq);
+  }
+
+  #timeout(op: number, attempt: number, cause: number): void {
+    const state = this.#ops[op - 1];
+    assert(state, `timeout: unknown operation ${op}`);
+    if (state.result !== 'unfinished' || state.attempt !== attempt || state.phase !== 'waiting') return;
+    state.phase = 'timed-out';
+    const seq = this.#trace.emit({ at: this.#now, actor: 'client', kind: 'timeout', op, attempt, cause });
+    this.#retryOrGiveUp(op, state, seq);
+  }
+
+  #retryOrGiveUp(op: number, state: OpState, cause: number): void {
+    const policy = this.#world.client;
+    if (state.attempt > policy.retries) return this.#finish(op, state, 'gave-up', cause);
+    const attempt = state.attempt + 1;
+    const delayMs = backoffDelay(policy, attempt, this.#choices, `client/op:${op}/attempt:${attempt}/jitter`);
+    const seq = this.#trace.emit({ at: this.#now, actor: 'client', kind: 'retry', op, attempt, delayMs, cause });
+    this.#schedule(this.#now + delayMs, { type: 'send', op, attempt, cause: seq });
+  }
+
+  #finish(op: number, state: OpState, result: 'ok' | 'failed' | 'gave-up', cause: number): void {
+    state.result = result;
+    this.#trace.emit({
+      at: this.#now, actor: 'client', kind: 'outcome', op, result, attempts: state.attempt,
+      status: result === 'gave-up' ? null : state.status, cause,
+    });
+  }
+
+  // ---- server ----
+
+  #arrive(ref: MessageRef, request: HttpRequest, cause: number): void {
+    if (!this.#serverUp) {
+      this.#trace.emit({ at: this.#now, actor: 'network', kind: 'lost', message: 'request', reason: 'server-down', ...ref, cause });
+      return;
+    }
+    const exec = ++this.#execCount;
+    this.#execs.set(exec, { ref, request, locals: {} });
+    const seq = this.#trace.emit({ at: this.#now, actor: 'server', kind: 'deliver', exec, ...ref, cause });
+    this.#step(exec, this.#handler.firstStep, undefined, seq);
+  }
+
+  #step(execId: number, step: string, reply: ChargeReply | undefined, cause: number): void {
+    const exec = this.#execs.get(execId);
+    if (!exec) return; // the process that ran it crashed
+    const input = { exec: execId, request: exec.request, now: this.#now, locals: exec.locals, reply };
+    const result = this.#handler.run(step, input);
+    const { outcome } = result;
+    const seq = this.#trace.emit({
+      at: this.#now, actor: 'server', kind: 'step', exec: execId, step, result: result.error ? 'error' : outcome.kind,
+      ...(result.error ? { error: result.error } : {}), cause,
+    });
+    for (const effect of result.effects) this.#effect(effect.name, effect.subject, undefined, seq);
+    const crashLabel = `server/${refLabel(exec.ref)}/crash-after:${step}`;
+    if (!result.error && this.#choices.chance(crashLabel, this.#world.server.crash)) return this.#crash(step, execId, seq);
+    this.#follow(execId, exec, outcome, seq);
+  }
+
+  #follow(execId: number, exec: Exec, outcome: StepOutcome, cause: number): void {
+    const stepMs = this.#world.server.stepMs;
+    switch (outcome.kind) {
+      case 'next':
+        return this.#schedule(this.#now + stepMs, { type: 'step', exec: execId, step: outcome.step, cause });
+      case 'call': {
+        const { call } = outcome;
+        const seq = this.#trace.emit({
+          at: this.#now, actor: 'server', kind: 'call', exec: execId, system: call.system, intent: call.intent,
+          key: call.key ?? null, cause,
+        });
+        const half = Math.max(1, Math.floor(this.#world.provider.latencyMs / 2));
+        return this.#schedule(this.#now + half, { type: 'charge', exec: execId, call, step: outcome.step, cause: seq });
+      }
+      case 'respond':
+        return this.#respond(execId, exec, outcome.response, cause);
+    }
+  }
+
+  #respond(execId: number, exec: Exec, response: HttpResponse, cause: number): void {
+    this.#execs.delete(execId);
+    const { ref } = exec;
+    const seq = this.#trace.emit({
+      at: this.#now, actor: 'server', kind: 'response', exec: execId, ...ref,
+      status: response.status, headers: response.headers, body: response.body, cause,
+    });
+    const label = `net/${refLabel(ref)}`;
+    const network = this.#world.network;
+    if (this.#choices.chance(`${label}/drop-response`, network.responseLoss)) {
+      this.#trace.emit({ at: this.#now, actor: 'network', kind: 'lost', message: 'response', reason: 'network', ...ref, cause: seq });
+      return;
+    }
+    const at = this.#now + latency(network, this.#choices, `${label}/response`);
+    this.#schedule(at, { type: 'answer', ref, status: response.status, cause: seq });
+  }
+
+  #crash(afterStep: string, exec: number, cause: number): void {
+    const lost = [...this.#execs.keys()];
+    this.#execs.clear();
+    this.#serverUp = false;
+    this.#handler.restart();
+    const seq = this.#trace.emit({ at: this.#now, actor: 'server', kind: 'crash', afterStep, exec, lost, cause });
+    this.#schedule(this.#now + this.#world.server.restartMs, { type: 'restart', cause: seq });
+  }
+
+  #restart(cause: number): void {
+    this.#serverUp = true;
+    this.#trace.emit({ at: this.#now, actor: 'server', kind: 'restart', cause });
+  }
+
+  // ---- payment provider ----
+
+  #charge(exec: number, call: ChargeCall, step: string, cause: number): void {
+    const answer = this.#provider.charge(call, this.#now);
+    const seq = answer.charged ? this.#effect('card-charged', call.intent, answer.chargeId, cause) : cause;
+    const half = Math.max(1, this.#world.provider.latencyMs - Math.floor(this.#world.provider.latencyMs / 2));
+    const reply = { chargeId: answer.chargeId, replayed: answer.replayed };
+    this.#schedule(this.#now + half, { type: 'reply', exec, reply, step, cause: seq });
+  }
+
+  #reply(exec: number, reply: ChargeReply, step: string, cause: number): void {
+    if (!this.#execs.has(exec)) return; // the caller crashed; the charge stands
+    const seq = this.#trace.emit({ at: this.#now, actor: 'psp', kind: 'reply', exec, chargeId: reply.chargeId, replayed: reply.replayed, cause });
+    this.#step(exec, step, reply, seq);
+  }
+
+  #effect(name: string, subject: string, ref: string | undefined, cause: number): number {
+    this.#effects[name] = (this.#effects[name] ?? 0) + 1;
+    const actor = name === 'card-charged' ? 'psp' : 'server';
+    return this.#trace.emit({ at: this.#now, actor, kind: 'effect', name, subject, ...(ref ? { ref } : {}), cause });
+  }
+}
