@@ -4,7 +4,9 @@
 PRAGMA foreign_keys = ON;
 
 CREATE TABLE idempotency_keys (
-  id               INTEGER PRIMARY KEY,        -- the provider key is derived from it: 'ik-' || id
+  -- The provider key is derived from the id ('ik-' || id). AUTOINCREMENT: an id is never reused after
+  -- the reaper deletes its row, or a new key would inherit an old key's charge at the provider.
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
   scope            TEXT    NOT NULL,           -- the calling client: keys are unique per client
   idem_key         TEXT    NOT NULL CHECK (length(idem_key) BETWEEN 1 AND 255),
   method           TEXT    NOT NULL,

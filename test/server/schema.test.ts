@@ -1,0 +1,54 @@
+// The schema backs the invariants where SQLite can: unique keys, legal transitions, frozen responses.
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { SqlJsStatic } from 'sql.js';
+import { loadSql } from '../support/sql.ts';
+import { freshDb } from '../support/server.ts';
+
+let SQL: SqlJsStatic;
+beforeAll(async () => {
+  SQL = await loadSql();
+});
+
+const KEY = `INSERT INTO idempotency_keys (scope, idem_key, method, path, fingerprint, request_params, lease_owner,
+  lease_expires_at, created_at, last_run_at, expires_at)
+VALUES ($scope, $key, 'POST', '/payments', 'fp', '{}', 'x1', 100, 0, 0, 1000)`;
+const COMPLETE = `UPDATE idempotency_keys SET state = 'COMPLETED', response_status = 201, response_body = '{}',
+  lease_owner = NULL, lease_expires_at = NULL WHERE idem_key = $key`;
+
+describe('schema', () => {
+  test('one row per (scope, key); the same key in another scope is another row', () => {
+    const db = freshDb(SQL);
+    db.run(KEY, { $scope: 'a', $key: 'k' });
+    db.run(KEY, { $scope: 'b', $key: 'k' });
+    expect(() => db.run(KEY, { $scope: 'a', $key: 'k' })).toThrow(/UNIQUE/);
+  });
+
+  test('keys are 1 to 255 characters', () => {
+    const db = freshDb(SQL);
+    expect(() => db.run(KEY, { $scope: 'a', $key: '' })).toThrow(/CHECK/);
+    expect(() => db.run(KEY, { $scope: 'a', $key: 'k'.repeat(256) })).toThrow(/CHECK/);
+    expect(db.run(KEY, { $scope: 'a', $key: 'k'.repeat(255) })).toBe(1);
+  });
+
+  test('a completed key never goes back to in progress', () => {
+    const db = freshDb(SQL);
+    db.run(KEY, { $scope: 'a', $key: 'k' });
+    db.run(COMPLETE, { $key: 'k' });
+    expect(() => db.run(`UPDATE idempotency_keys SET state = 'IN_PROGRESS', lease_owner = 'x2', lease_expires_at = 5`)).toThrow(
+      /illegal idempotency key state transition/,
+    );
+  });
+
+  test('a completed response is frozen', () => {
+    const db = freshDb(SQL);
+    db.run(KEY, { $scope: 'a', $key: 'k' });
+    db.run(COMPLETE, { $key: 'k' });
+    expect(() => db.run(`UPDATE idempotency_keys SET response_status = 500`)).toThrow(/immutable/);
+  });
+
+  test('a completed key holds a response and no lease', () => {
+    const db = freshDb(SQL);
+    db.run(KEY, { $scope: 'a', $key: 'k' });
+    expect(() => db.run(`UPDATE idempotency_keys SET state = 'COMPLETED'`)).toThrow(/CHECK/);
+  });
+});

@@ -1,0 +1,69 @@
+// Helpers to drive handlers step by step on a real sql.js database, outside the simulation.
+import type { SqlJsStatic } from 'sql.js';
+import { schemaImage } from '../../src/engine/run-strategy.ts';
+import { openDb, type OpenDb, type SqlLogEntry } from '../../src/server/db.ts';
+import type { Handler, Locals, StepInput } from '../../src/sim/handler.ts';
+import type { HttpRequest, HttpResponse } from '../../src/sim/http.ts';
+import { Provider } from '../../src/sim/provider.ts';
+
+export function freshDb(SQL: SqlJsStatic, log?: SqlLogEntry[]): OpenDb {
+  return openDb(new SQL.Database(schemaImage(SQL)), log);
+}
+
+export function payment(key: string | undefined, overrides: Partial<HttpRequest> & { amount?: number } = {}): HttpRequest {
+  const { amount = 4200, ...rest } = overrides;
+  return {
+    method: 'POST',
+    path: '/payments',
+    client: 'customer-1',
+    headers: key === undefined ? {} : { 'Idempotency-Key': key },
+    body: { intent: 'pi_1', amount_cents: amount },
+    ...rest,
+  };
+}
+
+/** One execution of a handler, advanced a step at a time; provider calls are answered at once. */
+export class Execution {
+  readonly steps: string[] = [];
+  readonly locals: Locals = {};
+  response: HttpResponse | undefined;
+  #next: string;
+  #reply: StepInput['reply'];
+
+  readonly handler: Handler;
+  readonly provider: Provider;
+  readonly request: HttpRequest;
+  readonly exec: number;
+
+  constructor(handler: Handler, provider: Provider, request: HttpRequest, exec: number) {
+    this.handler = handler;
+    this.provider = provider;
+    this.request = request;
+    this.exec = exec;
+    this.#next = handler.firstStep;
+  }
+
+  /** Runs one step at virtual time `now`; returns the step's name. */
+  step(now: number): string {
+    if (this.response) throw new Error('execution already answered');
+    const name = this.#next;
+    const result = this.handler.run(name, { exec: this.exec, request: this.request, now, locals: this.locals, reply: this.#reply });
+    this.steps.push(result.error ? `${name}!` : name);
+    this.#reply = undefined;
+    const { outcome } = result;
+    if (outcome.kind === 'respond') this.response = outcome.response;
+    else if (outcome.kind === 'next') this.#next = outcome.step;
+    else {
+      this.#reply = this.provider.charge(outcome.call, now);
+      this.#next = outcome.step;
+    }
+    return name;
+  }
+
+  /** Runs steps until the handler answers (at most 20). */
+  finish(now: number): HttpResponse {
+    for (let i = 0; i < 20 && !this.response; i++) this.step(now);
+    if (!this.response) throw new Error(`no answer after 20 steps: ${this.steps.join(' → ')}`);
+    return this.response;
+  }
+}
