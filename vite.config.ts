@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 // Vite build, dev server and Vitest settings for Twice.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -10,7 +11,17 @@ export default defineConfig({
   worker: { format: 'es' },
   // sql.js is CommonJS; pre-bundling it keeps the dev worker's import working (never `exclude` it).
   optimizeDeps: { include: ['sql.js', 'comlink'] },
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    // The playground, and the page npm run bench:browser drives.
+    rolldownOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        bench: fileURLToPath(new URL('src/bench/index.html', import.meta.url)),
+      },
+    },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

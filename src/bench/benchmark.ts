@@ -8,21 +8,11 @@ import { resolveKnobs } from '../scenarios/knobs.ts';
 import { FAST_PRAGMAS, type SqlLogEntry } from '../server/db.ts';
 import { runStrategy, schemaImage } from '../engine/run-strategy.ts';
 import { attachLedger, checkInvariants } from '../engine/checks.ts';
+import type { BenchRow } from './format.ts';
 
 export const BENCH_SIZES = [1000, 10_000, 100_000] as const;
 const SCENARIO = 'payment-lost-response';
 const STRATEGY = 'idempotency-key';
-
-export interface BenchRow {
-  readonly intents: number;
-  readonly statements: number;
-  readonly simulationMs: number;
-  readonly floorMs: number;
-  readonly usPerIntent: number;
-  readonly floorRatio: number;
-  readonly charges: number;
-  readonly invariantsHold: boolean;
-}
 
 export interface BenchSummary {
   readonly intentsPerSec: number;
@@ -37,7 +27,12 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
  * prepared and parameters laid out by position before the clock starts, so the floor is
  * nothing but sql.js binding and stepping.
  */
-function replay(SQL: SqlJsStatic, image: Uint8Array, log: readonly SqlLogEntry[], now: () => number): number {
+function replay(
+  SQL: SqlJsStatic,
+  image: Uint8Array,
+  log: readonly SqlLogEntry[],
+  now: () => number,
+): number {
   const database = new SQL.Database(image);
   for (const pragma of FAST_PRAGMAS) database.run(pragma);
   database.run('PRAGMA foreign_keys = ON');
@@ -47,11 +42,17 @@ function replay(SQL: SqlJsStatic, image: Uint8Array, log: readonly SqlLogEntry[]
       const sql = entry.op === 'sql' ? entry.sql : entry.op.toUpperCase();
       let prepared = cache.get(sql);
       if (!prepared) {
-        prepared = { statement: database.prepare(sql), names: [...new Set(sql.match(/\$[A-Za-z_][A-Za-z0-9_]*/g) ?? [])] };
+        prepared = {
+          statement: database.prepare(sql),
+          names: [...new Set(sql.match(/\$[A-Za-z_][A-Za-z0-9_]*/g) ?? [])],
+        };
         cache.set(sql, prepared);
       }
       const params = entry.op === 'sql' ? entry.params : undefined;
-      return { statement: prepared.statement, values: prepared.names.map((n) => params?.[n] ?? null) };
+      return {
+        statement: prepared.statement,
+        values: prepared.names.map((n) => params?.[n] ?? null),
+      };
     });
     const started = now();
     for (const { statement, values } of steps) {
@@ -74,12 +75,21 @@ export function benchBatch(SQL: SqlJsStatic, intents: number, now: () => number)
   const sqlLog: SqlLogEntry[] = [];
   const started = now();
   const outcome = runStrategy(SQL, image, {
-    scenario, strategy: STRATEGY, seed: scenario.storySeed, faults: true, knobs, trace: false, operations: intents, sqlLog,
+    scenario,
+    strategy: STRATEGY,
+    seed: scenario.storySeed,
+    faults: true,
+    knobs,
+    trace: false,
+    operations: intents,
+    sqlLog,
   });
   const simulationMs = now() - started;
   try {
     attachLedger(outcome.database, outcome.simulation.ledger);
-    const invariantsHold = checkInvariants(outcome.database, scenario.invariants).every((i) => i.holds);
+    const invariantsHold = checkInvariants(outcome.database, scenario.invariants).every(
+      (i) => i.holds,
+    );
     const floorMs = replay(SQL, image, sqlLog, now);
     return {
       intents,
@@ -97,7 +107,11 @@ export function benchBatch(SQL: SqlJsStatic, intents: number, now: () => number)
 }
 
 /** Runs every size once after a warm-up batch; the summary's rate and ratio are the largest batch's. */
-export function runBenchmark(SQL: SqlJsStatic, now: () => number, sizes: readonly number[] = BENCH_SIZES): { rows: BenchRow[]; summary: BenchSummary } {
+export function runBenchmark(
+  SQL: SqlJsStatic,
+  now: () => number,
+  sizes: readonly number[] = BENCH_SIZES,
+): { rows: BenchRow[]; summary: BenchSummary } {
   benchBatch(SQL, 1000, now); // warm-up: let the JIT settle before anything is measured
   const rows = sizes.map((n) => benchBatch(SQL, n, now));
   const largest = rows[rows.length - 1];
@@ -111,11 +125,4 @@ export function runBenchmark(SQL: SqlJsStatic, now: () => number, sizes: readonl
     },
   };
 }
-
-export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ['intents', 'SQL entries', 'simulation ms', 'floor ms', 'µs/intent', 'floor ratio', 'charges', 'invariants'];
-  const body = rows.map((r) => [r.intents, r.statements, r.simulationMs, r.floorMs, r.usPerIntent, r.floorRatio, r.charges, r.invariantsHold ? 'hold' : 'BROKEN'].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
-  return [line(header), ...body.map(line)].join('\n');
-}
+export { formatTable, type BenchRow } from './format.ts';

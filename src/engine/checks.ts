@@ -38,12 +38,24 @@ function rowsOf(database: Database, sql: string): Row[] {
   }
 }
 
-export function checkInvariants(database: Database, specs: readonly InvariantSpec[]): InvariantResult[] {
+export function checkInvariants(
+  database: Database,
+  specs: readonly InvariantSpec[],
+): InvariantResult[] {
   return specs.map((spec) => {
     const violations = rowsOf(database, spec.sql);
     const shown = violations.slice(0, DETAIL_ROWS).map((row) => spec.describe(row));
     const more = violations.length - shown.length;
-    const detail = violations.length === 0 ? spec.ok : `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
-    return { id: spec.id, title: spec.title, holds: violations.length === 0, detail, sql: spec.sql };
+    const detail =
+      violations.length === 0
+        ? spec.ok
+        : `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
+    return {
+      id: spec.id,
+      title: spec.title,
+      holds: violations.length === 0,
+      detail,
+      sql: spec.sql,
+    };
   });
 }

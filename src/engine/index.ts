@@ -28,7 +28,13 @@ function describe(scenario: Scenario): ScenarioInfo {
     strategies: scenario.strategies.map((id) => {
       const s = STRATEGIES.get(id);
       if (!s) throw new Error(`scenario "${scenario.id}" names unknown strategy "${id}"`);
-      return { id: s.id, title: s.title, correct: s.correct, summary: s.summary, exposedBy: s.exposedBy };
+      return {
+        id: s.id,
+        title: s.title,
+        correct: s.correct,
+        summary: s.summary,
+        exposedBy: s.exposedBy,
+      };
     }),
     defaultStrategies: [...scenario.defaultStrategies],
     knobs: scenario.knobs,
@@ -44,11 +50,20 @@ export function createEngine(SQL: SqlJsStatic): Engine {
     run(options) {
       const { scenario, seed, faults, strategies, knobs } = validateRun(options);
       const runs = strategies.map((strategy): StrategyRun => {
-        const outcome = runStrategy(SQL, image, { scenario, strategy, seed, faults, knobs, trace: true });
+        const outcome = runStrategy(SQL, image, {
+          scenario,
+          strategy,
+          seed,
+          faults,
+          knobs,
+          trace: true,
+        });
         try {
           const tables = readTables(outcome.database);
           attachLedger(outcome.database, outcome.simulation.ledger);
-          const effects = Object.fromEntries(scenario.effects.map((e) => [e.name, outcome.simulation.effects[e.name] ?? 0]));
+          const effects = Object.fromEntries(
+            scenario.effects.map((e) => [e.name, outcome.simulation.effects[e.name] ?? 0]),
+          );
           return {
             strategy,
             trace: outcome.trace.events,

@@ -42,9 +42,16 @@ export interface StrategyOutcome {
   close(): void;
 }
 
-export function runStrategy(SQL: SqlJsStatic, image: Uint8Array, job: StrategyJob): StrategyOutcome {
+export function runStrategy(
+  SQL: SqlJsStatic,
+  image: Uint8Array,
+  job: StrategyJob,
+): StrategyOutcome {
   const strategy = STRATEGIES.get(job.strategy);
-  if (!strategy) throw new Error(`Unknown strategy "${job.strategy}". Strategies: ${[...STRATEGIES.keys()].join(', ')}`);
+  if (!strategy)
+    throw new Error(
+      `Unknown strategy "${job.strategy}". Strategies: ${[...STRATEGIES.keys()].join(', ')}`,
+    );
   const database = new SQL.Database(image);
   const db = openDb(database, job.sqlLog);
   const trace = new Trace(job.trace);
@@ -52,14 +59,23 @@ export function runStrategy(SQL: SqlJsStatic, image: Uint8Array, job: StrategyJo
   const choices: Choices = job.trace
     ? new RecordingChoices(seeded, ({ label, value }) => {
         const cause = trace.cause;
-        trace.emit({ at: trace.now, actor: 'sim', kind: 'choice', label, value, ...(cause === undefined ? {} : { cause }) });
+        trace.emit({
+          at: trace.now,
+          actor: 'sim',
+          kind: 'choice',
+          label,
+          value,
+          ...(cause === undefined ? {} : { cause }),
+        });
       })
     : seeded;
   const world = job.scenario.world(job.knobs, {
     faults: job.faults,
     ...(job.operations === undefined ? {} : { operations: job.operations }),
   });
-  const client = strategy.client?.newKeyPerAttempt ? { ...world.client, newKeyPerAttempt: true } : world.client;
+  const client = strategy.client?.newKeyPerAttempt
+    ? { ...world.client, newKeyPerAttempt: true }
+    : world.client;
   const handler = strategy.create(db, job.scenario.serverConfig(job.knobs));
   const simulation = simulate({ ...world, client }, handler, choices, trace);
   return { database, trace, simulation, close: () => db.close() };

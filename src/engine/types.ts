@@ -21,7 +21,11 @@ export interface ScenarioInfo {
   readonly defaultStrategies: readonly string[];
   readonly knobs: readonly KnobSpec[];
   readonly effects: readonly { readonly name: string; readonly label: string }[];
-  readonly invariants: readonly { readonly id: string; readonly title: string; readonly sql: string }[];
+  readonly invariants: readonly {
+    readonly id: string;
+    readonly title: string;
+    readonly sql: string;
+  }[];
 }
 
 export interface RunOptions {

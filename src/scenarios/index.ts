@@ -3,4 +3,6 @@
 import { paymentLostResponse } from './payment-lost-response.ts';
 import type { Scenario } from './types.ts';
 
-export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([paymentLostResponse].map((s) => [s.id, s]));
+export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map(
+  [paymentLostResponse].map((s) => [s.id, s]),
+);

@@ -18,9 +18,19 @@ function describeAllowed(spec: KnobSpec): string {
 function valid(spec: KnobSpec, value: unknown): value is KnobValue {
   switch (spec.kind) {
     case 'int':
-      return typeof value === 'number' && Number.isInteger(value) && value >= spec.min && value <= spec.max;
+      return (
+        typeof value === 'number' &&
+        Number.isInteger(value) &&
+        value >= spec.min &&
+        value <= spec.max
+      );
     case 'ratio':
-      return typeof value === 'number' && Number.isFinite(value) && value >= spec.min && value <= spec.max;
+      return (
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
+        value >= spec.min &&
+        value <= spec.max
+      );
     case 'bool':
       return typeof value === 'boolean';
     case 'choice':
@@ -29,18 +39,29 @@ function valid(spec: KnobSpec, value: unknown): value is KnobValue {
 }
 
 /** Every knob of the story, the caller's values over the defaults; throws on anything unknown or out of range. */
-export function resolveKnobs(scenarioId: string, specs: readonly KnobSpec[], given: unknown): KnobValues {
-  if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
+export function resolveKnobs(
+  scenarioId: string,
+  specs: readonly KnobSpec[],
+  given: unknown,
+): KnobValues {
+  if (
+    given !== undefined &&
+    (typeof given !== 'object' || given === null || Array.isArray(given))
+  ) {
     throw new Error(`knobs must be an object of knob values, got ${JSON.stringify(given)}`);
   }
   const values: Record<string, KnobValue> = Object.fromEntries(specs.map((s) => [s.id, s.default]));
   for (const [id, value] of Object.entries(given ?? {})) {
     const spec = specs.find((s) => s.id === id);
     if (!spec) {
-      throw new Error(`Unknown knob "${id}" for scenario "${scenarioId}". Knobs: ${specs.map((s) => s.id).join(', ')}`);
+      throw new Error(
+        `Unknown knob "${id}" for scenario "${scenarioId}". Knobs: ${specs.map((s) => s.id).join(', ')}`,
+      );
     }
     if (!valid(spec, value)) {
-      throw new Error(`Knob "${id}" is ${JSON.stringify(value)}; it must be ${describeAllowed(spec)}`);
+      throw new Error(
+        `Knob "${id}" is ${JSON.stringify(value)}; it must be ${describeAllowed(spec)}`,
+      );
     }
     values[id] = value;
   }

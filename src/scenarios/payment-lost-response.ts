@@ -1,7 +1,14 @@
 // Story: the card is charged, the response is lost, the client retries.
 
 import type { Operation } from '../sim/simulation.ts';
-import { CLIENT_KNOBS, NETWORK_KNOBS, PROVIDER_KNOBS, SERVER_KNOBS, httpWorld, serverConfig } from './http-world.ts';
+import {
+  CLIENT_KNOBS,
+  NETWORK_KNOBS,
+  PROVIDER_KNOBS,
+  SERVER_KNOBS,
+  httpWorld,
+  serverConfig,
+} from './http-world.ts';
 import { numberKnob } from './knobs.ts';
 import { ONE_CHARGE_PER_INTENT, ONE_ORDER_PER_INTENT, PAYMENT_EFFECTS } from './payment-checks.ts';
 import type { Scenario } from './types.ts';
@@ -12,10 +19,27 @@ export const paymentLostResponse: Scenario = {
   summary: 'A retry after a lost response charges twice, unless the key replays the first answer.',
   storySeed: 12,
   knobs: [
-    { id: 'payments', label: 'Payments', group: 'workload', kind: 'int', default: 1, min: 1, max: 50,
-      help: 'How many customers each pay once, one after another.' },
-    { id: 'paymentGapMs', label: 'Time between payments', group: 'workload', kind: 'int', default: 500, min: 0, max: 60_000, unit: 'ms',
-      help: 'How long after one customer starts paying the next one starts.' },
+    {
+      id: 'payments',
+      label: 'Payments',
+      group: 'workload',
+      kind: 'int',
+      default: 1,
+      min: 1,
+      max: 50,
+      help: 'How many customers each pay once, one after another.',
+    },
+    {
+      id: 'paymentGapMs',
+      label: 'Time between payments',
+      group: 'workload',
+      kind: 'int',
+      default: 500,
+      min: 0,
+      max: 60_000,
+      unit: 'ms',
+      help: 'How long after one customer starts paying the next one starts.',
+    },
     ...CLIENT_KNOBS,
     ...NETWORK_KNOBS,
     ...SERVER_KNOBS,

@@ -20,8 +20,20 @@ interface KnobBase {
 
 export type KnobSpec = KnobBase &
   (
-    | { readonly kind: 'int'; readonly default: number; readonly min: number; readonly max: number; readonly unit?: string }
-    | { readonly kind: 'ratio'; readonly default: number; readonly min: number; readonly max: number; readonly unit?: string }
+    | {
+        readonly kind: 'int';
+        readonly default: number;
+        readonly min: number;
+        readonly max: number;
+        readonly unit?: string;
+      }
+    | {
+        readonly kind: 'ratio';
+        readonly default: number;
+        readonly min: number;
+        readonly max: number;
+        readonly unit?: string;
+      }
     | { readonly kind: 'bool'; readonly default: boolean }
     | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[] }
   );

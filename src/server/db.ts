@@ -43,7 +43,11 @@ interface Prepared {
  * One connection owns the database, so exclusive locking and an in-memory journal are safe;
  * rollback still works.
  */
-export const FAST_PRAGMAS = ['PRAGMA locking_mode = EXCLUSIVE', 'PRAGMA journal_mode = MEMORY', 'PRAGMA synchronous = OFF'];
+export const FAST_PRAGMAS = [
+  'PRAGMA locking_mode = EXCLUSIVE',
+  'PRAGMA journal_mode = MEMORY',
+  'PRAGMA synchronous = OFF',
+];
 
 /** Wraps `database`, set up for many small transactions. */
 export function openDb(database: Database, log?: SqlLogEntry[]): OpenDb {

@@ -13,5 +13,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function fingerprint(request: Pick<HttpRequest, 'method' | 'path' | 'body'>): string {
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson({ method: request.method, path: request.path, params: request.body }))));
+  return bytesToHex(
+    sha256(
+      utf8ToBytes(
+        canonicalJson({ method: request.method, path: request.path, params: request.body }),
+      ),
+    ),
+  );
 }

@@ -36,7 +36,12 @@ export function insertOrder(db: Db, input: StepInput, keyId: number | null): num
 
 /** The provider call; `key` is the provider-side idempotency key, when the strategy has one. */
 export function chargeCall(payment: Payment, key?: string): ChargeCall {
-  return { system: 'psp', intent: payment.intent, amountCents: payment.amountCents, ...(key ? { key } : {}) };
+  return {
+    system: 'psp',
+    intent: payment.intent,
+    amountCents: payment.amountCents,
+    ...(key ? { key } : {}),
+  };
 }
 
 export function markPaid(db: Db, orderId: number, chargeId: string): void {

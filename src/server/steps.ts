@@ -19,15 +19,23 @@ export class Fenced extends Error {
 export const next = (step: string): StepOutcome => ({ kind: 'next', step });
 export const respond = (response: HttpResponse): StepOutcome => ({ kind: 'respond', response });
 
-export function stepHandler(db: Db, firstStep: string, steps: Readonly<Record<string, Step>>, onRestart?: () => void): Handler {
+export function stepHandler(
+  db: Db,
+  firstStep: string,
+  steps: Readonly<Record<string, Step>>,
+  onRestart?: () => void,
+): Handler {
   return {
     firstStep,
     run(name, input) {
       const step = steps[name];
-      if (!step) throw new Error(`handler has no step "${name}" (steps: ${Object.keys(steps).join(', ')})`);
+      if (!step)
+        throw new Error(`handler has no step "${name}" (steps: ${Object.keys(steps).join(', ')})`);
       const effects: LocalEffect[] = [];
       try {
-        const outcome = db.transaction(() => step(input, (effectName, subject) => effects.push({ name: effectName, subject })));
+        const outcome = db.transaction(() =>
+          step(input, (effectName, subject) => effects.push({ name: effectName, subject })),
+        );
         return { outcome, effects };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -35,7 +43,11 @@ export function stepHandler(db: Db, firstStep: string, steps: Readonly<Record<st
           error instanceof Fenced
             ? problem(409, 'This request lost its lease on the Idempotency-Key', message)
             : problem(500, 'Internal Server Error', message);
-        return { outcome: respond(response), effects: [], error: `${error instanceof Fenced ? 'fenced' : 'failed'}: ${message}` };
+        return {
+          outcome: respond(response),
+          effects: [],
+          error: `${error instanceof Fenced ? 'fenced' : 'failed'}: ${message}`,
+        };
       }
     },
     restart() {

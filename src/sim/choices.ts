@@ -50,12 +50,15 @@ export function hash32(seed: number, label: string): number {
 }
 
 function checkRatio(label: string, ratio: number): void {
-  if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`chance(${label}): ratio ${ratio} is not in [0, 1]`);
+  if (!(ratio >= 0 && ratio <= 1))
+    throw new RangeError(`chance(${label}): ratio ${ratio} is not in [0, 1]`);
 }
 
 function checkRange(label: string, min: number, max: number): void {
   if (!Number.isInteger(min) || !Number.isInteger(max) || min > max || max - min >= TWO_POW_32) {
-    throw new RangeError(`int(${label}): [${min}, ${max}] is not an integer range of at most 2^32 values`);
+    throw new RangeError(
+      `int(${label}): [${min}, ${max}] is not an integer range of at most 2^32 values`,
+    );
   }
 }
 
@@ -127,7 +130,8 @@ export class ScriptedChoices implements Choices {
     checkRatio(label, ratio);
     const value = this.#take(label);
     if (value === undefined) return (this.#fallback as Choices).chance(label, ratio);
-    if (typeof value !== 'boolean') throw new Error(`ScriptedChoices: "${label}" needs a boolean, got ${value}`);
+    if (typeof value !== 'boolean')
+      throw new Error(`ScriptedChoices: "${label}" needs a boolean, got ${value}`);
     return value;
   }
 
@@ -136,7 +140,9 @@ export class ScriptedChoices implements Choices {
     const value = this.#take(label);
     if (value === undefined) return (this.#fallback as Choices).int(label, min, max);
     if (typeof value !== 'number' || value < min || value > max) {
-      throw new Error(`ScriptedChoices: "${label}" needs an integer in [${min}, ${max}], got ${value}`);
+      throw new Error(
+        `ScriptedChoices: "${label}" needs an integer in [${min}, ${max}], got ${value}`,
+      );
     }
     return value;
   }

@@ -29,7 +29,12 @@ export function classify(status: number): Verdict {
  * up to `jitter` of itself. Doubling is a bounded integer loop, not Math.pow, so every engine
  * computes the same delay.
  */
-export function backoffDelay(policy: ClientPolicy, next: number, choices: Choices, label: string): number {
+export function backoffDelay(
+  policy: ClientPolicy,
+  next: number,
+  choices: Choices,
+  label: string,
+): number {
   let delay = policy.backoffMs;
   for (let i = 2; i < next && delay < policy.backoffCapMs; i++) delay *= 2;
   delay = Math.min(delay, policy.backoffCapMs);

@@ -32,7 +32,13 @@ export class Provider {
     const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
     const earlier = key === null ? undefined : this.#byKey.get(key);
     if (earlier) return { chargeId: earlier.id, replayed: true, charged: false };
-    const charge: Charge = { id: `ch_${this.ledger.length + 1}`, intent: call.intent, amountCents: call.amountCents, key, at };
+    const charge: Charge = {
+      id: `ch_${this.ledger.length + 1}`,
+      intent: call.intent,
+      amountCents: call.amountCents,
+      key,
+      at,
+    };
     this.ledger.push(charge);
     if (key !== null) this.#byKey.set(key, charge);
     return { chargeId: charge.id, replayed: false, charged: true };

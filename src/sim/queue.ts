@@ -19,7 +19,8 @@ export class EventQueue<E> {
   #seq = 0;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity ${capacity} must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity ${capacity} must be a positive integer`);
     this.capacity = capacity;
   }
 
@@ -29,7 +30,8 @@ export class EventQueue<E> {
 
   /** Schedules `event` at integer virtual time `at`. Returns false, scheduling nothing, when full. */
   push(at: number, event: E): boolean {
-    if (!Number.isInteger(at)) throw new RangeError(`event time ${at} must be an integer number of ms`);
+    if (!Number.isInteger(at))
+      throw new RangeError(`event time ${at} must be an integer number of ms`);
     if (this.#heap.length >= this.capacity) return false;
     const heap = this.#heap;
     const item: Scheduled<E> = { at, seq: this.#seq++, event };

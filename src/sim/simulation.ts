@@ -64,12 +64,39 @@ export interface SimulationResult {
 type SimEvent =
   | { readonly type: 'start'; readonly op: number }
   | { readonly type: 'send'; readonly op: number; readonly attempt: number; readonly cause: number }
-  | { readonly type: 'arrive'; readonly ref: MessageRef; readonly request: HttpRequest; readonly cause: number }
+  | {
+      readonly type: 'arrive';
+      readonly ref: MessageRef;
+      readonly request: HttpRequest;
+      readonly cause: number;
+    }
   | { readonly type: 'step'; readonly exec: number; readonly step: string; readonly cause: number }
-  | { readonly type: 'charge'; readonly exec: number; readonly call: ChargeCall; readonly step: string; readonly cause: number }
-  | { readonly type: 'reply'; readonly exec: number; readonly reply: ChargeReply; readonly step: string; readonly cause: number }
-  | { readonly type: 'answer'; readonly ref: MessageRef; readonly status: number; readonly cause: number }
-  | { readonly type: 'timeout'; readonly op: number; readonly attempt: number; readonly cause: number }
+  | {
+      readonly type: 'charge';
+      readonly exec: number;
+      readonly call: ChargeCall;
+      readonly step: string;
+      readonly cause: number;
+    }
+  | {
+      readonly type: 'reply';
+      readonly exec: number;
+      readonly reply: ChargeReply;
+      readonly step: string;
+      readonly cause: number;
+    }
+  | {
+      readonly type: 'answer';
+      readonly ref: MessageRef;
+      readonly status: number;
+      readonly cause: number;
+    }
+  | {
+      readonly type: 'timeout';
+      readonly op: number;
+      readonly attempt: number;
+      readonly cause: number;
+    }
   | { readonly type: 'restart'; readonly cause: number };
 
 interface OpState {
@@ -90,7 +117,12 @@ interface Exec {
 
 const refLabel = (ref: MessageRef) => `op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}`;
 
-export function simulate(world: World, handler: Handler, choices: Choices, trace: Trace): SimulationResult {
+export function simulate(
+  world: World,
+  handler: Handler,
+  choices: Choices,
+  trace: Trace,
+): SimulationResult {
   return new Simulation(world, handler, choices, trace).run();
 }
 
@@ -136,13 +168,23 @@ class Simulation {
       if (bound) break;
     }
     if (bound) {
-      const limit = bound === 'queue' ? bounds.maxQueue : bound === 'maxEvents' ? bounds.maxEvents : bounds.maxTimeMs;
+      const limit =
+        bound === 'queue'
+          ? bounds.maxQueue
+          : bound === 'maxEvents'
+            ? bounds.maxEvents
+            : bounds.maxTimeMs;
       this.#trace.emit({ at: this.#now, actor: 'sim', kind: 'bound-reached', bound, limit });
     }
     return {
       effects: this.#effects,
       ledger: this.#provider.ledger,
-      operations: this.#ops.map((s, i) => ({ op: i + 1, result: s.result, attempts: s.attempt, status: s.status })),
+      operations: this.#ops.map((s, i) => ({
+        op: i + 1,
+        result: s.result,
+        attempts: s.attempt,
+        status: s.status,
+      })),
       events: processed,
       endedAt: this.#now,
       bound,
@@ -186,7 +228,14 @@ class Simulation {
     if (following) this.#schedule(Math.max(following.at, this.#now), { type: 'start', op: op + 1 });
     this.#trace.cause = undefined;
     const key = mintKey(this.#choices, `client/op:${op}/key`);
-    this.#ops.push({ attempt: 0, phase: 'waiting', result: 'unfinished', status: null, key, requestSeq: -1 });
+    this.#ops.push({
+      attempt: 0,
+      phase: 'waiting',
+      result: 'unfinished',
+      status: null,
+      key,
+      requestSeq: -1,
+    });
     this.#send(op, 1, undefined);
   }
 
@@ -195,7 +244,8 @@ class Simulation {
     const operation = this.#world.operations[op - 1];
     assert(state && operation, `send: unknown operation ${op}`);
     const { client, network } = this.#world;
-    if (attempt > 1 && client.newKeyPerAttempt) state.key = mintKey(this.#choices, `client/op:${op}/attempt:${attempt}/key`);
+    if (attempt > 1 && client.newKeyPerAttempt)
+      state.key = mintKey(this.#choices, `client/op:${op}/attempt:${attempt}/key`);
     state.attempt = attempt;
     state.phase = 'waiting';
     const request: HttpRequest = {
@@ -206,16 +256,32 @@ class Simulation {
       body: operation.body,
     };
     const seq = this.#trace.emit({
-      at: this.#now, actor: 'client', kind: 'request', op, attempt,
-      method: request.method, path: request.path, key: state.key, body: request.body,
+      at: this.#now,
+      actor: 'client',
+      kind: 'request',
+      op,
+      attempt,
+      method: request.method,
+      path: request.path,
+      key: state.key,
+      body: request.body,
       ...(cause === undefined ? {} : { cause }),
     });
     state.requestSeq = seq;
-    if (client.timeoutMs !== null) this.#schedule(this.#now + client.timeoutMs, { type: 'timeout', op, attempt, cause: seq });
+    if (client.timeoutMs !== null)
+      this.#schedule(this.#now + client.timeoutMs, { type: 'timeout', op, attempt, cause: seq });
     const base = `net/op:${op}/attempt:${attempt}`;
     this.#transmit({ op, attempt, copy: 0 }, request, seq);
     if (this.#choices.chance(`${base}/duplicate`, network.duplicate)) {
-      const dup = this.#trace.emit({ at: this.#now, actor: 'network', kind: 'duplicated', op, attempt, copy: 1, cause: seq });
+      const dup = this.#trace.emit({
+        at: this.#now,
+        actor: 'network',
+        kind: 'duplicated',
+        op,
+        attempt,
+        copy: 1,
+        cause: seq,
+      });
       this.#transmit({ op, attempt, copy: 1 }, request, dup);
     }
   }
@@ -224,23 +290,52 @@ class Simulation {
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
     if (this.#choices.chance(`${label}/drop-request`, network.requestLoss)) {
-      this.#trace.emit({ at: this.#now, actor: 'network', kind: 'lost', message: 'request', reason: 'network', ...ref, cause });
+      this.#trace.emit({
+        at: this.#now,
+        actor: 'network',
+        kind: 'lost',
+        message: 'request',
+        reason: 'network',
+        ...ref,
+        cause,
+      });
       return;
     }
-    this.#schedule(this.#now + latency(network, this.#choices, `${label}/request`), { type: 'arrive', ref, request, cause });
+    this.#schedule(this.#now + latency(network, this.#choices, `${label}/request`), {
+      type: 'arrive',
+      ref,
+      request,
+      cause,
+    });
   }
 
   #answer(ref: MessageRef, status: number, cause: number): void {
     const state = this.#ops[ref.op - 1];
     assert(state, `answer: unknown operation ${ref.op}`);
-    if (state.result !== 'unfinished' || ref.attempt !== state.attempt || state.phase !== 'waiting') {
-      const reason = state.result !== 'unfinished' ? 'done' : ref.attempt !== state.attempt || state.phase === 'timed-out' ? 'late' : 'duplicate';
+    if (
+      state.result !== 'unfinished' ||
+      ref.attempt !== state.attempt ||
+      state.phase !== 'waiting'
+    ) {
+      const reason =
+        state.result !== 'unfinished'
+          ? 'done'
+          : ref.attempt !== state.attempt || state.phase === 'timed-out'
+            ? 'late'
+            : 'duplicate';
       this.#trace.emit({ at: this.#now, actor: 'client', kind: 'ignored', reason, ...ref, cause });
       return;
     }
     state.phase = 'answered';
     state.status = status;
-    const seq = this.#trace.emit({ at: this.#now, actor: 'client', kind: 'receive', status, ...ref, cause });
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'client',
+      kind: 'receive',
+      status,
+      ...ref,
+      cause,
+    });
     const verdict = classify(status);
     if (verdict === 'retry') this.#retryOrGiveUp(ref.op, state, seq);
     else this.#finish(ref.op, state, verdict, seq);
@@ -249,9 +344,17 @@ class Simulation {
   #timeout(op: number, attempt: number, cause: number): void {
     const state = this.#ops[op - 1];
     assert(state, `timeout: unknown operation ${op}`);
-    if (state.result !== 'unfinished' || state.attempt !== attempt || state.phase !== 'waiting') return;
+    if (state.result !== 'unfinished' || state.attempt !== attempt || state.phase !== 'waiting')
+      return;
     state.phase = 'timed-out';
-    const seq = this.#trace.emit({ at: this.#now, actor: 'client', kind: 'timeout', op, attempt, cause });
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'client',
+      kind: 'timeout',
+      op,
+      attempt,
+      cause,
+    });
     this.#retryOrGiveUp(op, state, seq);
   }
 
@@ -259,16 +362,35 @@ class Simulation {
     const policy = this.#world.client;
     if (state.attempt > policy.retries) return this.#finish(op, state, 'gave-up', cause);
     const attempt = state.attempt + 1;
-    const delayMs = backoffDelay(policy, attempt, this.#choices, `client/op:${op}/attempt:${attempt}/jitter`);
-    const seq = this.#trace.emit({ at: this.#now, actor: 'client', kind: 'retry', op, attempt, delayMs, cause });
+    const delayMs = backoffDelay(
+      policy,
+      attempt,
+      this.#choices,
+      `client/op:${op}/attempt:${attempt}/jitter`,
+    );
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'client',
+      kind: 'retry',
+      op,
+      attempt,
+      delayMs,
+      cause,
+    });
     this.#schedule(this.#now + delayMs, { type: 'send', op, attempt, cause: seq });
   }
 
   #finish(op: number, state: OpState, result: 'ok' | 'failed' | 'gave-up', cause: number): void {
     state.result = result;
     this.#trace.emit({
-      at: this.#now, actor: 'client', kind: 'outcome', op, result, attempts: state.attempt,
-      status: result === 'gave-up' ? null : state.status, cause,
+      at: this.#now,
+      actor: 'client',
+      kind: 'outcome',
+      op,
+      result,
+      attempts: state.attempt,
+      status: result === 'gave-up' ? null : state.status,
+      cause,
     });
   }
 
@@ -276,28 +398,56 @@ class Simulation {
 
   #arrive(ref: MessageRef, request: HttpRequest, cause: number): void {
     if (!this.#serverUp) {
-      this.#trace.emit({ at: this.#now, actor: 'network', kind: 'lost', message: 'request', reason: 'server-down', ...ref, cause });
+      this.#trace.emit({
+        at: this.#now,
+        actor: 'network',
+        kind: 'lost',
+        message: 'request',
+        reason: 'server-down',
+        ...ref,
+        cause,
+      });
       return;
     }
     const exec = ++this.#execCount;
     this.#execs.set(exec, { ref, request, locals: {} });
-    const seq = this.#trace.emit({ at: this.#now, actor: 'server', kind: 'deliver', exec, ...ref, cause });
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'server',
+      kind: 'deliver',
+      exec,
+      ...ref,
+      cause,
+    });
     this.#step(exec, this.#handler.firstStep, undefined, seq);
   }
 
   #step(execId: number, step: string, reply: ChargeReply | undefined, cause: number): void {
     const exec = this.#execs.get(execId);
     if (!exec) return; // the process that ran it crashed
-    const input = { exec: execId, request: exec.request, now: this.#now, locals: exec.locals, reply };
+    const input = {
+      exec: execId,
+      request: exec.request,
+      now: this.#now,
+      locals: exec.locals,
+      reply,
+    };
     const result = this.#handler.run(step, input);
     const { outcome } = result;
     const seq = this.#trace.emit({
-      at: this.#now, actor: 'server', kind: 'step', exec: execId, step, result: result.error ? 'error' : outcome.kind,
-      ...(result.error ? { error: result.error } : {}), cause,
+      at: this.#now,
+      actor: 'server',
+      kind: 'step',
+      exec: execId,
+      step,
+      result: result.error ? 'error' : outcome.kind,
+      ...(result.error ? { error: result.error } : {}),
+      cause,
     });
     for (const effect of result.effects) this.#effect(effect.name, effect.subject, undefined, seq);
     const crashLabel = `server/${refLabel(exec.ref)}/crash-after:${step}`;
-    if (!result.error && this.#choices.chance(crashLabel, this.#world.server.crash)) return this.#crash(step, execId, seq);
+    if (!result.error && this.#choices.chance(crashLabel, this.#world.server.crash))
+      return this.#crash(step, execId, seq);
     this.#follow(execId, exec, outcome, seq);
   }
 
@@ -305,15 +455,32 @@ class Simulation {
     const stepMs = this.#world.server.stepMs;
     switch (outcome.kind) {
       case 'next':
-        return this.#schedule(this.#now + stepMs, { type: 'step', exec: execId, step: outcome.step, cause });
+        return this.#schedule(this.#now + stepMs, {
+          type: 'step',
+          exec: execId,
+          step: outcome.step,
+          cause,
+        });
       case 'call': {
         const { call } = outcome;
         const seq = this.#trace.emit({
-          at: this.#now, actor: 'server', kind: 'call', exec: execId, system: call.system, intent: call.intent,
-          key: call.key ?? null, cause,
+          at: this.#now,
+          actor: 'server',
+          kind: 'call',
+          exec: execId,
+          system: call.system,
+          intent: call.intent,
+          key: call.key ?? null,
+          cause,
         });
         const half = Math.max(1, Math.floor(this.#world.provider.latencyMs / 2));
-        return this.#schedule(this.#now + half, { type: 'charge', exec: execId, call, step: outcome.step, cause: seq });
+        return this.#schedule(this.#now + half, {
+          type: 'charge',
+          exec: execId,
+          call,
+          step: outcome.step,
+          cause: seq,
+        });
       }
       case 'respond':
         return this.#respond(execId, exec, outcome.response, cause);
@@ -324,13 +491,28 @@ class Simulation {
     this.#execs.delete(execId);
     const { ref } = exec;
     const seq = this.#trace.emit({
-      at: this.#now, actor: 'server', kind: 'response', exec: execId, ...ref,
-      status: response.status, headers: response.headers, body: response.body, cause,
+      at: this.#now,
+      actor: 'server',
+      kind: 'response',
+      exec: execId,
+      ...ref,
+      status: response.status,
+      headers: response.headers,
+      body: response.body,
+      cause,
     });
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
     if (this.#choices.chance(`${label}/drop-response`, network.responseLoss)) {
-      this.#trace.emit({ at: this.#now, actor: 'network', kind: 'lost', message: 'response', reason: 'network', ...ref, cause: seq });
+      this.#trace.emit({
+        at: this.#now,
+        actor: 'network',
+        kind: 'lost',
+        message: 'response',
+        reason: 'network',
+        ...ref,
+        cause: seq,
+      });
       return;
     }
     const at = this.#now + latency(network, this.#choices, `${label}/response`);
@@ -342,7 +524,15 @@ class Simulation {
     this.#execs.clear();
     this.#serverUp = false;
     this.#handler.restart();
-    const seq = this.#trace.emit({ at: this.#now, actor: 'server', kind: 'crash', afterStep, exec, lost, cause });
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'server',
+      kind: 'crash',
+      afterStep,
+      exec,
+      lost,
+      cause,
+    });
     this.#schedule(this.#now + this.#world.server.restartMs, { type: 'restart', cause: seq });
   }
 
@@ -355,21 +545,42 @@ class Simulation {
 
   #charge(exec: number, call: ChargeCall, step: string, cause: number): void {
     const answer = this.#provider.charge(call, this.#now);
-    const seq = answer.charged ? this.#effect('card-charged', call.intent, answer.chargeId, cause) : cause;
-    const half = Math.max(1, this.#world.provider.latencyMs - Math.floor(this.#world.provider.latencyMs / 2));
+    const seq = answer.charged
+      ? this.#effect('card-charged', call.intent, answer.chargeId, cause)
+      : cause;
+    const half = Math.max(
+      1,
+      this.#world.provider.latencyMs - Math.floor(this.#world.provider.latencyMs / 2),
+    );
     const reply = { chargeId: answer.chargeId, replayed: answer.replayed };
     this.#schedule(this.#now + half, { type: 'reply', exec, reply, step, cause: seq });
   }
 
   #reply(exec: number, reply: ChargeReply, step: string, cause: number): void {
     if (!this.#execs.has(exec)) return; // the caller crashed; the charge stands
-    const seq = this.#trace.emit({ at: this.#now, actor: 'psp', kind: 'reply', exec, chargeId: reply.chargeId, replayed: reply.replayed, cause });
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'psp',
+      kind: 'reply',
+      exec,
+      chargeId: reply.chargeId,
+      replayed: reply.replayed,
+      cause,
+    });
     this.#step(exec, step, reply, seq);
   }
 
   #effect(name: string, subject: string, ref: string | undefined, cause: number): number {
     this.#effects[name] = (this.#effects[name] ?? 0) + 1;
     const actor = name === 'card-charged' ? 'psp' : 'server';
-    return this.#trace.emit({ at: this.#now, actor, kind: 'effect', name, subject, ...(ref ? { ref } : {}), cause });
+    return this.#trace.emit({
+      at: this.#now,
+      actor,
+      kind: 'effect',
+      name,
+      subject,
+      ...(ref ? { ref } : {}),
+      cause,
+    });
   }
 }

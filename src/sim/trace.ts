@@ -33,7 +33,11 @@ export type TraceEvent = Base &
         readonly key: string | null;
         readonly body: Params;
       }
-    | ({ readonly kind: 'lost'; readonly message: 'request' | 'response'; readonly reason: string } & MessageRef)
+    | ({
+        readonly kind: 'lost';
+        readonly message: 'request' | 'response';
+        readonly reason: string;
+      } & MessageRef)
     | ({ readonly kind: 'duplicated' } & MessageRef)
     | ({ readonly kind: 'deliver'; readonly exec: number } & MessageRef)
     | {
@@ -43,9 +47,25 @@ export type TraceEvent = Base &
         readonly result: 'next' | 'call' | 'respond' | 'error';
         readonly error?: string;
       }
-    | { readonly kind: 'call'; readonly exec: number; readonly system: 'psp'; readonly intent: string; readonly key: string | null }
-    | { readonly kind: 'effect'; readonly name: string; readonly subject: string; readonly ref?: string }
-    | { readonly kind: 'reply'; readonly exec: number; readonly chargeId: string; readonly replayed: boolean }
+    | {
+        readonly kind: 'call';
+        readonly exec: number;
+        readonly system: 'psp';
+        readonly intent: string;
+        readonly key: string | null;
+      }
+    | {
+        readonly kind: 'effect';
+        readonly name: string;
+        readonly subject: string;
+        readonly ref?: string;
+      }
+    | {
+        readonly kind: 'reply';
+        readonly exec: number;
+        readonly chargeId: string;
+        readonly replayed: boolean;
+      }
     | ({
         readonly kind: 'response';
         readonly exec: number;
@@ -56,7 +76,12 @@ export type TraceEvent = Base &
     | ({ readonly kind: 'receive'; readonly status: number } & MessageRef)
     | ({ readonly kind: 'ignored'; readonly reason: 'late' | 'duplicate' | 'done' } & MessageRef)
     | { readonly kind: 'timeout'; readonly op: number; readonly attempt: number }
-    | { readonly kind: 'retry'; readonly op: number; readonly attempt: number; readonly delayMs: number }
+    | {
+        readonly kind: 'retry';
+        readonly op: number;
+        readonly attempt: number;
+        readonly delayMs: number;
+      }
     | {
         readonly kind: 'outcome';
         readonly op: number;
@@ -64,13 +89,26 @@ export type TraceEvent = Base &
         readonly attempts: number;
         readonly status: number | null;
       }
-    | { readonly kind: 'crash'; readonly afterStep: string; readonly exec: number; readonly lost: readonly number[] }
+    | {
+        readonly kind: 'crash';
+        readonly afterStep: string;
+        readonly exec: number;
+        readonly lost: readonly number[];
+      }
     | { readonly kind: 'restart' }
-    | { readonly kind: 'bound-reached'; readonly bound: 'maxEvents' | 'maxTimeMs' | 'queue'; readonly limit: number }
+    | {
+        readonly kind: 'bound-reached';
+        readonly bound: 'maxEvents' | 'maxTimeMs' | 'queue';
+        readonly limit: number;
+      }
   );
 
 /** A trace event before the trace numbers it. */
-export type NewTraceEvent = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq'> : never) : never;
+export type NewTraceEvent = TraceEvent extends infer E
+  ? E extends TraceEvent
+    ? Omit<E, 'seq'>
+    : never
+  : never;
 
 /**
  * Trace numbers events and, when enabled, keeps them. Disabled traces (batch runs) still

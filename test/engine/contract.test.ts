@@ -13,7 +13,12 @@ const SCENARIO = 'payment-lost-response';
 describe('scenarios()', () => {
   test('lists each story with its strategies, knobs and story seed', () => {
     const info = engine.scenarios().find((s) => s.id === SCENARIO);
-    expect(info).toMatchObject({ id: SCENARIO, title: expect.any(String), summary: expect.any(String), storySeed: expect.any(Number) });
+    expect(info).toMatchObject({
+      id: SCENARIO,
+      title: expect.any(String),
+      summary: expect.any(String),
+      storySeed: expect.any(Number),
+    });
     expect(info?.strategies.map((s) => [s.id, s.correct])).toEqual([
       ['naive', false],
       ['idempotency-key', true],
@@ -22,7 +27,8 @@ describe('scenarios()', () => {
     for (const knob of info?.knobs ?? []) {
       expect(['int', 'ratio', 'bool', 'choice']).toContain(knob.kind);
       expect(knob.label.length).toBeGreaterThan(0);
-      if (knob.kind === 'int' || knob.kind === 'ratio') expect(knob.default).toBeGreaterThanOrEqual(knob.min);
+      if (knob.kind === 'int' || knob.kind === 'ratio')
+        expect(knob.default).toBeGreaterThanOrEqual(knob.min);
       if (knob.kind === 'ratio') expect(knob.max).toBeLessThanOrEqual(1);
     }
   });
@@ -65,8 +71,16 @@ describe('run()', () => {
 
   test('each strategy run carries invariants, final tables and a trace hash', () => {
     const run = engine.run({ scenario: SCENARIO, strategies: ['idempotency-key'] }).runs[0]!;
-    expect(run.invariants.map((i) => i.id)).toEqual(['one-charge-per-intent', 'one-order-per-intent']);
-    for (const i of run.invariants) expect(i).toMatchObject({ title: expect.any(String), holds: true, detail: expect.any(String) });
+    expect(run.invariants.map((i) => i.id)).toEqual([
+      'one-charge-per-intent',
+      'one-order-per-intent',
+    ]);
+    for (const i of run.invariants)
+      expect(i).toMatchObject({
+        title: expect.any(String),
+        holds: true,
+        detail: expect.any(String),
+      });
     expect(run.tables.idempotency_keys?.columns).toContain('idem_key');
     expect(run.tables.idempotency_keys?.rows).toHaveLength(1);
     expect(run.tables.orders?.rows).toHaveLength(1);
@@ -82,20 +96,56 @@ describe('run()', () => {
 
 describe('bad input is refused with an Error naming the value and what is allowed', () => {
   const cases: [string, unknown, RegExp][] = [
-    ['unknown scenario', { scenario: 'nope' }, /Unknown scenario "nope"\. Scenarios: .*payment-lost-response/],
+    [
+      'unknown scenario',
+      { scenario: 'nope' },
+      /Unknown scenario "nope"\. Scenarios: .*payment-lost-response/,
+    ],
     ['missing scenario', {}, /Unknown scenario undefined/],
-    ['unknown strategy', { scenario: SCENARIO, strategies: ['magic'] }, /Unknown strategy "magic" .* Strategies: naive, idempotency-key/],
+    [
+      'unknown strategy',
+      { scenario: SCENARIO, strategies: ['magic'] },
+      /Unknown strategy "magic" .* Strategies: naive, idempotency-key/,
+    ],
     ['no strategies', { scenario: SCENARIO, strategies: [] }, /non-empty/],
     ['a strategy twice', { scenario: SCENARIO, strategies: ['naive', 'naive'] }, /twice/],
-    ['unknown knob', { scenario: SCENARIO, knobs: { retires: 3 } }, /Unknown knob "retires" .*Knobs: .*retries/],
-    ['knob above its range', { scenario: SCENARIO, knobs: { retries: 99 } }, /Knob "retries" is 99; it must be an integer from 0 to 10/],
-    ['fractional int knob', { scenario: SCENARIO, knobs: { retries: 1.5 } }, /Knob "retries" is 1.5/],
-    ['ratio above 1', { scenario: SCENARIO, knobs: { responseLoss: 1.2 } }, /Knob "responseLoss" is 1.2; it must be a number from 0 to 1/],
-    ['wrong type', { scenario: SCENARIO, knobs: { pspKeys: 'yes' } }, /Knob "pspKeys" is "yes"; it must be true or false/],
+    [
+      'unknown knob',
+      { scenario: SCENARIO, knobs: { retires: 3 } },
+      /Unknown knob "retires" .*Knobs: .*retries/,
+    ],
+    [
+      'knob above its range',
+      { scenario: SCENARIO, knobs: { retries: 99 } },
+      /Knob "retries" is 99; it must be an integer from 0 to 10/,
+    ],
+    [
+      'fractional int knob',
+      { scenario: SCENARIO, knobs: { retries: 1.5 } },
+      /Knob "retries" is 1.5/,
+    ],
+    [
+      'ratio above 1',
+      { scenario: SCENARIO, knobs: { responseLoss: 1.2 } },
+      /Knob "responseLoss" is 1.2; it must be a number from 0 to 1/,
+    ],
+    [
+      'wrong type',
+      { scenario: SCENARIO, knobs: { pspKeys: 'yes' } },
+      /Knob "pspKeys" is "yes"; it must be true or false/,
+    ],
     ['knobs not an object', { scenario: SCENARIO, knobs: [1] }, /knobs must be an object/],
-    ['negative seed', { scenario: SCENARIO, seed: -1 }, /Seed -1 is not allowed; a seed is an integer from 0 to 4294967295/],
+    [
+      'negative seed',
+      { scenario: SCENARIO, seed: -1 },
+      /Seed -1 is not allowed; a seed is an integer from 0 to 4294967295/,
+    ],
     ['fractional seed', { scenario: SCENARIO, seed: 1.5 }, /Seed 1.5/],
-    ['faults not boolean', { scenario: SCENARIO, faults: 'no' }, /faults is "no"; it must be true or false/],
+    [
+      'faults not boolean',
+      { scenario: SCENARIO, faults: 'no' },
+      /faults is "no"; it must be true or false/,
+    ],
     ['unknown option', { scenario: SCENARIO, sed: 4 }, /Unknown run option "sed"/],
   ];
   test.each(cases)('%s', (_name, options, message) => {

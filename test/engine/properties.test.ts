@@ -33,7 +33,8 @@ describe('run properties', () => {
   test('idempotency-key never charges a payment intent twice, over 500 seeds and knob settings', () => {
     fc.assert(
       fc.property(seed, paymentKnobs, (s, knobs) => {
-        const run = engine.run({ scenario, seed: s, knobs, strategies: ['idempotency-key'] }).runs[0]!;
+        const run = engine.run({ scenario, seed: s, knobs, strategies: ['idempotency-key'] })
+          .runs[0]!;
         const broken = run.invariants.filter((i) => !i.holds);
         expect(broken, broken.map((i) => i.detail).join(' ')).toEqual([]);
       }),
@@ -78,9 +79,21 @@ describe('run properties', () => {
   test('changing one knob leaves every unrelated fate unchanged', () => {
     fc.assert(
       fc.property(seed, changed, fc.integer({ min: 1, max: 9 }), (s, knob, tenth) => {
-        const base = engine.run({ scenario, seed: s, strategies: ['naive'], knobs: { payments: 3 } });
-        const value = ['responseLoss', 'requestLoss', 'duplicate', 'crash', 'jitter'].includes(knob) ? tenth / 10 : tenth * 100;
-        const other = engine.run({ scenario, seed: s, strategies: ['naive'], knobs: { payments: 3, [knob]: value } });
+        const base = engine.run({
+          scenario,
+          seed: s,
+          strategies: ['naive'],
+          knobs: { payments: 3 },
+        });
+        const value = ['responseLoss', 'requestLoss', 'duplicate', 'crash', 'jitter'].includes(knob)
+          ? tenth / 10
+          : tenth * 100;
+        const other = engine.run({
+          scenario,
+          seed: s,
+          strategies: ['naive'],
+          knobs: { payments: 3, [knob]: value },
+        });
         const before = choicesOf(base.runs[0]!.trace);
         const after = choicesOf(other.runs[0]!.trace);
         const mayChange = decides[knob];

@@ -14,18 +14,28 @@ const byStrategy = (runs: StrategyRun[], id: string) => {
   if (!run) throw new Error(`no run for ${id}`);
   return run;
 };
-const firstIndex = (trace: TraceEvent[], match: (e: TraceEvent) => boolean) => trace.findIndex(match);
+const firstIndex = (trace: TraceEvent[], match: (e: TraceEvent) => boolean) =>
+  trace.findIndex(match);
 
 describe('payment-lost-response', () => {
   test('on its story seed the response to attempt 1 is lost after the charge: naive charges twice', () => {
     const { runs } = engine.run({ scenario: 'payment-lost-response' });
     const naive = byStrategy(runs, 'naive');
-    const charged = firstIndex(naive.trace, (e) => e.kind === 'effect' && e.name === 'card-charged');
-    const lost = firstIndex(naive.trace, (e) => e.kind === 'lost' && e.message === 'response' && e.attempt === 1);
+    const charged = firstIndex(
+      naive.trace,
+      (e) => e.kind === 'effect' && e.name === 'card-charged',
+    );
+    const lost = firstIndex(
+      naive.trace,
+      (e) => e.kind === 'lost' && e.message === 'response' && e.attempt === 1,
+    );
     expect(charged).toBeGreaterThanOrEqual(0);
     expect(lost).toBeGreaterThan(charged);
     expect(naive.effects['card-charged']).toBe(2);
-    expect(naive.invariants.find((i) => i.id === 'one-charge-per-intent')).toMatchObject({ holds: false, detail: 'pi_1 was charged 2 times (ch_1, ch_2).' });
+    expect(naive.invariants.find((i) => i.id === 'one-charge-per-intent')).toMatchObject({
+      holds: false,
+      detail: 'pi_1 was charged 2 times (ch_1, ch_2).',
+    });
   });
 
   test('on the same schedule idempotency-key charges once and replays the first answer', () => {
@@ -34,7 +44,12 @@ describe('payment-lost-response', () => {
     expect(keyed.effects['card-charged']).toBe(1);
     expect(keyed.invariants.every((i) => i.holds)).toBe(true);
     const responses = keyed.trace.filter((e) => e.kind === 'response');
-    expect(responses.map((r) => r.kind === 'response' && [r.attempt, r.status, r.headers['Idempotent-Replayed'] ?? null])).toEqual([
+    expect(
+      responses.map(
+        (r) =>
+          r.kind === 'response' && [r.attempt, r.status, r.headers['Idempotent-Replayed'] ?? null],
+      ),
+    ).toEqual([
       [1, 201, null],
       [2, 201, 'true'],
     ]);
@@ -44,7 +59,9 @@ describe('payment-lost-response', () => {
   test('both strategies meet the same fault schedule', () => {
     const { runs } = engine.run({ scenario: 'payment-lost-response' });
     const fates = (run: StrategyRun) =>
-      run.trace.flatMap((e) => (e.kind === 'choice' && e.label.startsWith('net/') ? [`${e.label}=${e.value}`] : []));
+      run.trace.flatMap((e) =>
+        e.kind === 'choice' && e.label.startsWith('net/') ? [`${e.label}=${e.value}`] : [],
+      );
     const naive = fates(byStrategy(runs, 'naive'));
     const keyed = new Set(fates(byStrategy(runs, 'idempotency-key')));
     expect(naive.length).toBeGreaterThan(0);
@@ -52,10 +69,16 @@ describe('payment-lost-response', () => {
   });
 
   test('with faults off nothing is lost and both strategies do the same', () => {
-    const { runs } = engine.run({ scenario: 'payment-lost-response', faults: false, knobs: { payments: 5 } });
+    const { runs } = engine.run({
+      scenario: 'payment-lost-response',
+      faults: false,
+      knobs: { payments: 5 },
+    });
     for (const run of runs) {
       expect(run.invariants.every((i) => i.holds)).toBe(true);
-      expect(run.trace.some((e) => e.kind === 'lost' || e.kind === 'timeout' || e.kind === 'duplicated')).toBe(false);
+      expect(
+        run.trace.some((e) => e.kind === 'lost' || e.kind === 'timeout' || e.kind === 'duplicated'),
+      ).toBe(false);
       expect(run.effects).toEqual({ 'card-charged': 5, 'order-created': 5 });
     }
   });

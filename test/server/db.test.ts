@@ -19,7 +19,10 @@ describe('Db', () => {
       db.run(INSERT, { $scope: 'a' });
       db.run(INSERT, { $scope: 'b' });
     });
-    expect(db.all('SELECT scope FROM orders ORDER BY id')).toEqual([{ scope: 'a' }, { scope: 'b' }]);
+    expect(db.all('SELECT scope FROM orders ORDER BY id')).toEqual([
+      { scope: 'a' },
+      { scope: 'b' },
+    ]);
   });
 
   test('a throw rolls the whole transaction back and is rethrown', () => {
@@ -42,8 +45,12 @@ describe('Db', () => {
   test('run returns the rows changed; get returns undefined for no row', () => {
     const db = freshDb(SQL);
     db.run(INSERT, { $scope: 'a' });
-    expect(db.run(`UPDATE orders SET status = 'paid' WHERE scope = $scope`, { $scope: 'a' })).toBe(1);
-    expect(db.run(`UPDATE orders SET status = 'paid' WHERE scope = $scope`, { $scope: 'zz' })).toBe(0);
+    expect(db.run(`UPDATE orders SET status = 'paid' WHERE scope = $scope`, { $scope: 'a' })).toBe(
+      1,
+    );
+    expect(db.run(`UPDATE orders SET status = 'paid' WHERE scope = $scope`, { $scope: 'zz' })).toBe(
+      0,
+    );
     expect(db.get('SELECT id FROM orders WHERE scope = $s', { $s: 'zz' })).toBeUndefined();
   });
 
@@ -64,7 +71,12 @@ describe('Db', () => {
 describe('Db parameters', () => {
   test('a named parameter used twice binds one value; a missing one is a clear error', async () => {
     const db = freshDb(await loadSql());
-    expect(db.get('SELECT $a + $a AS twice, $b AS b', { $a: 2, $b: 'x' })).toEqual({ twice: 4, b: 'x' });
-    expect(() => db.get('SELECT $a AS a, $b AS b', { $a: 1 })).toThrow('SQL parameter $b has no value');
+    expect(db.get('SELECT $a + $a AS twice, $b AS b', { $a: 2, $b: 'x' })).toEqual({
+      twice: 4,
+      b: 'x',
+    });
+    expect(() => db.get('SELECT $a AS a, $b AS b', { $a: 1 })).toThrow(
+      'SQL parameter $b has no value',
+    );
   });
 });

@@ -11,7 +11,9 @@ describe('fingerprint', () => {
   });
 
   test('does not depend on the order of the params', () => {
-    expect(fingerprint({ ...base, body: { amount_cents: 4200, intent: 'pi_1' } })).toBe(fingerprint(base));
+    expect(fingerprint({ ...base, body: { amount_cents: 4200, intent: 'pi_1' } })).toBe(
+      fingerprint(base),
+    );
   });
 
   test('changes with the amount, the path or the method', () => {

@@ -34,9 +34,11 @@ describe('schema', () => {
     const db = freshDb(SQL);
     db.run(KEY, { $scope: 'a', $key: 'k' });
     db.run(COMPLETE, { $key: 'k' });
-    expect(() => db.run(`UPDATE idempotency_keys SET state = 'IN_PROGRESS', lease_owner = 'x2', lease_expires_at = 5`)).toThrow(
-      /illegal idempotency key state transition/,
-    );
+    expect(() =>
+      db.run(
+        `UPDATE idempotency_keys SET state = 'IN_PROGRESS', lease_owner = 'x2', lease_expires_at = 5`,
+      ),
+    ).toThrow(/illegal idempotency key state transition/);
   });
 
   test('a completed response is frozen', () => {

@@ -39,9 +39,21 @@ describe('idempotency-key', () => {
     const { provider, start, db } = setup();
     const first = start();
     const response = first.finish(0);
-    expect(first.steps).toEqual(['claim-key', 'create-order', 'charge-card', 'record-charge', 'finish']);
-    expect(response).toMatchObject({ status: 201, headers: { Location: '/payments/ord_1' }, body: { charge: 'ch_1', status: 'paid' } });
-    expect(provider.ledger).toEqual([{ id: 'ch_1', intent: 'pi_1', amountCents: 4200, key: 'ik-1', at: 0 }]);
+    expect(first.steps).toEqual([
+      'claim-key',
+      'create-order',
+      'charge-card',
+      'record-charge',
+      'finish',
+    ]);
+    expect(response).toMatchObject({
+      status: 201,
+      headers: { Location: '/payments/ord_1' },
+      body: { charge: 'ch_1', status: 'paid' },
+    });
+    expect(provider.ledger).toEqual([
+      { id: 'ch_1', intent: 'pi_1', amountCents: 4200, key: 'ik-1', at: 0 },
+    ]);
     expect(db.get('SELECT state, recovery_point, response_status FROM idempotency_keys')).toEqual({
       state: 'COMPLETED',
       recovery_point: 'finished',
@@ -57,7 +69,11 @@ describe('idempotency-key', () => {
     expect(retry.steps).toEqual(['claim-key']);
     expect(replay.status).toBe(original.status);
     expect(replay.body).toEqual(original.body);
-    expect(replay.headers).toEqual({ 'Content-Type': 'application/json', Location: '/payments/ord_1', 'Idempotent-Replayed': 'true' });
+    expect(replay.headers).toEqual({
+      'Content-Type': 'application/json',
+      Location: '/payments/ord_1',
+      'Idempotent-Replayed': 'true',
+    });
     expect(provider.ledger).toHaveLength(1);
   });
 
@@ -68,7 +84,9 @@ describe('idempotency-key', () => {
     const duplicate = start().finish(1000);
     expect(duplicate.status).toBe(409);
     expect(duplicate.headers['Retry-After']).toBe('89');
-    expect(duplicate.body).toMatchObject({ title: 'A request is outstanding for this Idempotency-Key' });
+    expect(duplicate.body).toMatchObject({
+      title: 'A request is outstanding for this Idempotency-Key',
+    });
     first.finish(1100);
     expect(provider.ledger).toHaveLength(1);
   });
@@ -84,14 +102,22 @@ describe('idempotency-key', () => {
   test('keys are scoped per client: the same key from another client is a new request', () => {
     const { provider, start } = setup();
     start().finish(0);
-    expect(start(payment('key-1', { client: 'customer-2' })).finish(10).headers['Idempotent-Replayed']).toBeUndefined();
+    expect(
+      start(payment('key-1', { client: 'customer-2' })).finish(10).headers['Idempotent-Replayed'],
+    ).toBeUndefined();
     expect(provider.ledger).toHaveLength(2);
   });
 
   test('a missing or malformed key is a 400 problem and claims nothing', () => {
     const { start, db } = setup();
-    expect(start(payment(undefined)).finish(0)).toMatchObject({ status: 400, body: { title: 'Idempotency-Key is missing' } });
-    expect(start(payment('')).finish(0)).toMatchObject({ status: 400, body: { title: 'Idempotency-Key is malformed' } });
+    expect(start(payment(undefined)).finish(0)).toMatchObject({
+      status: 400,
+      body: { title: 'Idempotency-Key is missing' },
+    });
+    expect(start(payment('')).finish(0)).toMatchObject({
+      status: 400,
+      body: { title: 'Idempotency-Key is malformed' },
+    });
     expect(start(payment('k'.repeat(256))).finish(0).status).toBe(400);
     expect(db.get('SELECT count(*) AS n FROM idempotency_keys')).toEqual({ n: 0 });
   });
@@ -110,7 +136,10 @@ describe('idempotency-key', () => {
     expect(stale.steps.at(-1)).toBe('charge-card!');
     expect(late.status).toBe(409);
     expect(provider.ledger).toHaveLength(1);
-    expect(db.get('SELECT lease_token, attempts FROM idempotency_keys')).toEqual({ lease_token: 2, attempts: 2 });
+    expect(db.get('SELECT lease_token, attempts FROM idempotency_keys')).toEqual({
+      lease_token: 2,
+      attempts: 2,
+    });
   });
 
   test('a provider call repeated after a takeover carries the same derived key, so the card is charged once', () => {

@@ -1,20 +1,34 @@
 // The Choices port: answers depend on (seed, label) only; scripted and recorded runs replay exactly.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { RecordingChoices, ScriptedChoices, SeededChoices, hash32, type ChoiceRecord } from '../../src/sim/choices.ts';
+import {
+  RecordingChoices,
+  ScriptedChoices,
+  SeededChoices,
+  hash32,
+  type ChoiceRecord,
+} from '../../src/sim/choices.ts';
 
-const labels = (n: number) => Array.from({ length: n }, (_, i) => `net/op:${i}/attempt:1/drop-request`);
+const labels = (n: number) =>
+  Array.from({ length: n }, (_, i) => `net/op:${i}/attempt:1/drop-request`);
 
 describe('SeededChoices', () => {
   test('the same label gets the same answer whatever was asked before it', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 0xffffffff }), fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 2, maxLength: 20 }), (seed, names) => {
-        const forward = new SeededChoices(seed);
-        const backward = new SeededChoices(seed);
-        const a = names.map((n) => forward.int(n, 0, 1000));
-        const b = [...names].reverse().map((n) => backward.int(n, 0, 1000)).reverse();
-        expect(a).toEqual(b);
-      }),
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 2, maxLength: 20 }),
+        (seed, names) => {
+          const forward = new SeededChoices(seed);
+          const backward = new SeededChoices(seed);
+          const a = names.map((n) => forward.int(n, 0, 1000));
+          const b = [...names]
+            .reverse()
+            .map((n) => backward.int(n, 0, 1000))
+            .reverse();
+          expect(a).toEqual(b);
+        },
+      ),
     );
   });
 
@@ -73,13 +87,24 @@ describe('SeededChoices', () => {
     expect(hash32(5, 'a')).toBe(hash32(5, 'a'));
     expect(hash32(5, 'a')).not.toBe(hash32(5, 'b'));
     expect(hash32(5, 'a')).not.toBe(hash32(6, 'a'));
-    expect(Number.isInteger(hash32(5, 'a')) && hash32(5, 'a') >= 0 && hash32(5, 'a') < 2 ** 32).toBe(true);
+    expect(
+      Number.isInteger(hash32(5, 'a')) && hash32(5, 'a') >= 0 && hash32(5, 'a') < 2 ** 32,
+    ).toBe(true);
   });
 });
 
 describe('RecordingChoices and ScriptedChoices', () => {
-  function ask(choices: { chance: SeededChoices['chance']; int: SeededChoices['int']; pick: SeededChoices['pick'] }) {
-    return [choices.chance('a', 0.5), choices.int('b', 1, 6), choices.pick('c', ['x', 'y', 'z']), choices.chance('d', 0.2)];
+  function ask(choices: {
+    chance: SeededChoices['chance'];
+    int: SeededChoices['int'];
+    pick: SeededChoices['pick'];
+  }) {
+    return [
+      choices.chance('a', 0.5),
+      choices.int('b', 1, 6),
+      choices.pick('c', ['x', 'y', 'z']),
+      choices.chance('d', 0.2),
+    ];
   }
 
   test('a recorded run replays exactly from its script', () => {
@@ -114,7 +139,11 @@ describe('RecordingChoices and ScriptedChoices', () => {
   });
 
   test('a scripted value of the wrong type or range is refused', () => {
-    expect(() => new ScriptedChoices([{ label: 'a', value: 3 }]).chance('a', 0.5)).toThrow(/boolean/);
-    expect(() => new ScriptedChoices([{ label: 'b', value: 9 }]).int('b', 1, 6)).toThrow(/\[1, 6\]/);
+    expect(() => new ScriptedChoices([{ label: 'a', value: 3 }]).chance('a', 0.5)).toThrow(
+      /boolean/,
+    );
+    expect(() => new ScriptedChoices([{ label: 'b', value: 9 }]).int('b', 1, 6)).toThrow(
+      /\[1, 6\]/,
+    );
   });
 });

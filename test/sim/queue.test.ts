@@ -29,7 +29,10 @@ describe('EventQueue', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const queue = new EventQueue<number>(1000);
         times.forEach((at, i) => queue.push(at, i));
-        const expected = times.map((at, i) => ({ at, i })).sort((x, y) => x.at - y.at || x.i - y.i).map((x) => x.i);
+        const expected = times
+          .map((at, i) => ({ at, i }))
+          .sort((x, y) => x.at - y.at || x.i - y.i)
+          .map((x) => x.i);
         expect(drain(queue)).toEqual(expected);
       }),
     );

@@ -11,8 +11,15 @@ function echoHandler(): Handler & { restarts: number } {
     firstStep: 'work',
     restarts: 0,
     run(step, input) {
-      if (step === 'work') return { outcome: { kind: 'next', step: 'answer' }, effects: [{ name: 'worked', subject: String(input.request.body.n) }] };
-      return { outcome: { kind: 'respond', response: { status: 201, headers: {}, body: null } }, effects: [] };
+      if (step === 'work')
+        return {
+          outcome: { kind: 'next', step: 'answer' },
+          effects: [{ name: 'worked', subject: String(input.request.body.n) }],
+        };
+      return {
+        outcome: { kind: 'respond', response: { status: 201, headers: {}, body: null } },
+        effects: [],
+      };
     },
     restart() {
       this.restarts++;
@@ -20,11 +27,40 @@ function echoHandler(): Handler & { restarts: number } {
   };
 }
 
-function world(overrides: { network?: Partial<World['network']>; client?: Partial<World['client']>; server?: Partial<World['server']>; bounds?: Partial<World['bounds']> } = {}, count = 1): World {
+function world(
+  overrides: {
+    network?: Partial<World['network']>;
+    client?: Partial<World['client']>;
+    server?: Partial<World['server']>;
+    bounds?: Partial<World['bounds']>;
+  } = {},
+  count = 1,
+): World {
   return {
-    operations: Array.from({ length: count }, (_, i) => ({ at: i * 100, client: `c${i}`, method: 'POST', path: '/x', body: { n: i } })),
-    client: { timeoutMs: 1000, retries: 2, backoffMs: 100, backoffCapMs: 1000, jitter: 0, newKeyPerAttempt: false, ...overrides.client },
-    network: { latencyMs: 50, latencySpreadMs: 0, requestLoss: 0, responseLoss: 0, duplicate: 0, ...overrides.network },
+    operations: Array.from({ length: count }, (_, i) => ({
+      at: i * 100,
+      client: `c${i}`,
+      method: 'POST',
+      path: '/x',
+      body: { n: i },
+    })),
+    client: {
+      timeoutMs: 1000,
+      retries: 2,
+      backoffMs: 100,
+      backoffCapMs: 1000,
+      jitter: 0,
+      newKeyPerAttempt: false,
+      ...overrides.client,
+    },
+    network: {
+      latencyMs: 50,
+      latencySpreadMs: 0,
+      requestLoss: 0,
+      responseLoss: 0,
+      duplicate: 0,
+      ...overrides.network,
+    },
     server: { stepMs: 10, crash: 0, restartMs: 500, ...overrides.server },
     provider: { latencyMs: 100, honoursKeys: true },
     bounds: { maxEvents: 10_000, maxTimeMs: 600_000, maxQueue: 1000, ...overrides.bounds },
@@ -44,7 +80,14 @@ describe('simulate', () => {
   test('a request that meets no fault is answered once', () => {
     const { result, events } = run(world());
     expect(kinds(events)).toEqual([
-      'client:request', 'server:deliver', 'server:step', 'server:effect', 'server:step', 'server:response', 'client:receive', 'client:outcome',
+      'client:request',
+      'server:deliver',
+      'server:step',
+      'server:effect',
+      'server:step',
+      'server:response',
+      'client:receive',
+      'client:outcome',
     ]);
     expect(events.find((e) => e.kind === 'deliver')?.at).toBe(50);
     expect(events.find((e) => e.kind === 'receive')?.at).toBe(110);
@@ -53,7 +96,10 @@ describe('simulate', () => {
   });
 
   test('every cause points at an earlier event, and time never runs backwards', () => {
-    const { events } = run(world({ network: { requestLoss: 0.3, responseLoss: 0.3, duplicate: 0.3 } }, 20), 5);
+    const { events } = run(
+      world({ network: { requestLoss: 0.3, responseLoss: 0.3, duplicate: 0.3 } }, 20),
+      5,
+    );
     events.forEach((e, i) => {
       expect(e.seq).toBe(i);
       if (e.cause !== undefined) expect(e.cause).toBeLessThan(e.seq);
@@ -73,7 +119,9 @@ describe('simulate', () => {
   test('a duplicated request is worked twice and its second answer ignored', () => {
     const { events, result } = run(world({ network: { duplicate: 1 } }));
     expect(events.filter((e) => e.kind === 'deliver')).toHaveLength(2);
-    expect(events.filter((e) => e.kind === 'ignored').map((e) => e.kind === 'ignored' && e.reason)).toEqual(['done']);
+    expect(
+      events.filter((e) => e.kind === 'ignored').map((e) => e.kind === 'ignored' && e.reason),
+    ).toEqual(['done']);
     expect(result.effects.worked).toBe(2);
   });
 
@@ -81,12 +129,21 @@ describe('simulate', () => {
     // Attempt 1 times out at 60 ms; its answer comes at 110 ms, while the retry waits to be sent.
     const { events } = run(world({ client: { timeoutMs: 60, retries: 1 } }));
     const ignored = events.filter((e) => e.kind === 'ignored');
-    expect(ignored.map((e) => e.kind === 'ignored' && [e.reason, e.attempt, e.at])).toEqual([['late', 1, 110], ['done', 2, 270]]);
-    expect(events.find((e) => e.kind === 'outcome')).toMatchObject({ result: 'gave-up', attempts: 2, at: 220 });
+    expect(ignored.map((e) => e.kind === 'ignored' && [e.reason, e.attempt, e.at])).toEqual([
+      ['late', 1, 110],
+      ['done', 2, 270],
+    ]);
+    expect(events.find((e) => e.kind === 'outcome')).toMatchObject({
+      result: 'gave-up',
+      attempts: 2,
+      at: 220,
+    });
   });
 
   test('a crash loses the execution in flight; requests while down are lost; the handler restarts', () => {
-    const { events, handler, result } = run(world({ server: { crash: 1, restartMs: 5000 }, client: { retries: 1 } }));
+    const { events, handler, result } = run(
+      world({ server: { crash: 1, restartMs: 5000 }, client: { retries: 1 } }),
+    );
     const crash = events.find((e) => e.kind === 'crash');
     expect(crash?.kind === 'crash' && crash.afterStep).toBe('work');
     expect(events.some((e) => e.kind === 'lost' && e.reason === 'server-down')).toBe(true);

@@ -10,7 +10,10 @@ export function freshDb(SQL: SqlJsStatic, log?: SqlLogEntry[]): OpenDb {
   return openDb(new SQL.Database(schemaImage(SQL)), log);
 }
 
-export function payment(key: string | undefined, overrides: Partial<HttpRequest> & { amount?: number } = {}): HttpRequest {
+export function payment(
+  key: string | undefined,
+  overrides: Partial<HttpRequest> & { amount?: number } = {},
+): HttpRequest {
   const { amount = 4200, ...rest } = overrides;
   return {
     method: 'POST',
@@ -47,7 +50,13 @@ export class Execution {
   step(now: number): string {
     if (this.response) throw new Error('execution already answered');
     const name = this.#next;
-    const result = this.handler.run(name, { exec: this.exec, request: this.request, now, locals: this.locals, reply: this.#reply });
+    const result = this.handler.run(name, {
+      exec: this.exec,
+      request: this.request,
+      now,
+      locals: this.locals,
+      reply: this.#reply,
+    });
     this.steps.push(result.error ? `${name}!` : name);
     this.#reply = undefined;
     const { outcome } = result;

@@ -51,7 +51,8 @@ export const idempotencyKey: Strategy = {
   summary:
     'Claims the key atomically before any side effect, stores the first answer and replays it to every retry. A duplicate that arrives mid-flight gets 409.',
   correct: true,
-  exposedBy: 'A client that mints a new key for each retry, or a retry that comes after the key expired.',
+  exposedBy:
+    'A client that mints a new key for each retry, or a retry that comes after the key expired.',
   create(db, config) {
     return stepHandler(db, 'claim-key', {
       'claim-key': (input) => claim(db, config, input),
@@ -67,7 +68,11 @@ export const idempotencyKey: Strategy = {
         advance(db, config, input, 'order_created');
         const keyId = Number(input.locals.keyId);
         input.locals.orderId = Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
-        return { kind: 'call', call: chargeCall(paymentOf(input), `ik-${keyId}`), step: 'record-charge' };
+        return {
+          kind: 'call',
+          call: chargeCall(paymentOf(input), `ik-${keyId}`),
+          step: 'record-charge',
+        };
       },
       'record-charge': (input) => {
         markPaid(db, Number(input.locals.orderId), String(input.reply?.chargeId));
@@ -78,7 +83,9 @@ export const idempotencyKey: Strategy = {
         const keyId = Number(input.locals.keyId);
         const orderId = Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
         const response = orderCreated(db, orderId);
-        const stored = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (response.headers[h] ? [[h, response.headers[h]]] : [])));
+        const stored = Object.fromEntries(
+          REPLAYED_HEADERS.flatMap((h) => (response.headers[h] ? [[h, response.headers[h]]] : [])),
+        );
         const changed = db.run(COMPLETE, {
           $id: keyId,
           $token: Number(input.locals.token),
@@ -87,7 +94,8 @@ export const idempotencyKey: Strategy = {
           $body: JSON.stringify(response.body),
           $now: input.now,
         });
-        if (changed === 0) throw new Fenced(`key ${keyId} was taken over; this execution's token is stale`);
+        if (changed === 0)
+          throw new Fenced(`key ${keyId} was taken over; this execution's token is stale`);
         return respond(response);
       },
     });
@@ -103,7 +111,8 @@ function advance(db: Db, config: ServerConfig, input: StepInput, point: string):
     $now: input.now,
     $lease: config.leaseMs,
   });
-  if (changed === 0) throw new Fenced(`key ${input.locals.keyId} was taken over; this execution's token is stale`);
+  if (changed === 0)
+    throw new Fenced(`key ${input.locals.keyId} was taken over; this execution's token is stale`);
 }
 
 /** The first step: validate the key, then claim it or decide from the row that holds it. */
@@ -111,10 +120,22 @@ function claim(db: Db, config: ServerConfig, input: StepInput): StepOutcome {
   const { request, now } = input;
   const key = request.headers[IDEMPOTENCY_KEY];
   if (key === undefined) {
-    return respond(problem(400, 'Idempotency-Key is missing', 'This operation requires an Idempotency-Key header.'));
+    return respond(
+      problem(
+        400,
+        'Idempotency-Key is missing',
+        'This operation requires an Idempotency-Key header.',
+      ),
+    );
   }
   if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    return respond(problem(400, 'Idempotency-Key is malformed', `A key is 1 to ${MAX_KEY_LENGTH} characters long.`));
+    return respond(
+      problem(
+        400,
+        'Idempotency-Key is malformed',
+        `A key is 1 to ${MAX_KEY_LENGTH} characters long.`,
+      ),
+    );
   }
   const params = {
     $scope: request.client,
@@ -146,20 +167,48 @@ function claim(db: Db, config: ServerConfig, input: StepInput): StepOutcome {
 }
 
 /** The decision table for a key another request already holds. */
-function decide(db: Db, config: ServerConfig, input: StepInput, row: Row, requestFingerprint: string): StepOutcome {
+function decide(
+  db: Db,
+  config: ServerConfig,
+  input: StepInput,
+  row: Row,
+  requestFingerprint: string,
+): StepOutcome {
   const { request, now } = input;
-  if (row.fingerprint !== requestFingerprint || row.method !== request.method || row.path !== request.path) {
-    return respond(problem(422, 'Idempotency-Key is already used', 'This key was sent before with a different request.'));
+  if (
+    row.fingerprint !== requestFingerprint ||
+    row.method !== request.method ||
+    row.path !== request.path
+  ) {
+    return respond(
+      problem(
+        422,
+        'Idempotency-Key is already used',
+        'This key was sent before with a different request.',
+      ),
+    );
   }
   if (row.state === 'COMPLETED') {
-    const headers = { ...(JSON.parse(String(row.response_headers)) as Record<string, string>), [IDEMPOTENT_REPLAYED]: 'true' };
-    return respond({ status: Number(row.response_status), headers, body: JSON.parse(String(row.response_body)) });
+    const headers = {
+      ...(JSON.parse(String(row.response_headers)) as Record<string, string>),
+      [IDEMPOTENT_REPLAYED]: 'true',
+    };
+    return respond({
+      status: Number(row.response_status),
+      headers,
+      body: JSON.parse(String(row.response_body)),
+    });
   }
   const leaseLeftMs = Number(row.lease_expires_at) - now;
   if (row.state === 'IN_PROGRESS' && leaseLeftMs > 0) {
     const retryAfter = String(Math.ceil(leaseLeftMs / 1000));
     return respond(
-      problem(409, 'A request is outstanding for this Idempotency-Key', 'Retry later with the same key.', { 'Retry-After': retryAfter }),
+      problem(
+        409,
+        'A request is outstanding for this Idempotency-Key',
+        'Retry later with the same key.',
+        { 'Retry-After': retryAfter },
+      ),
     );
   }
   const taken = db.get(TAKE_OVER, {
@@ -169,10 +218,18 @@ function decide(db: Db, config: ServerConfig, input: StepInput, row: Row, reques
     $now: now,
     $lease: config.leaseMs,
   });
-  if (!taken) return respond(problem(409, 'A request is outstanding for this Idempotency-Key', 'Another retry took the key over first.'));
+  if (!taken)
+    return respond(
+      problem(
+        409,
+        'A request is outstanding for this Idempotency-Key',
+        'Another retry took the key over first.',
+      ),
+    );
   input.locals.keyId = Number(row.id);
   input.locals.token = Number(taken.lease_token);
   const resume = RESUME_AT[String(taken.recovery_point)];
-  if (!resume) throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
+  if (!resume)
+    throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
   return next(resume);
 }

@@ -4,4 +4,6 @@ import type { Strategy } from '../strategy.ts';
 import { idempotencyKey } from './idempotency-key.ts';
 import { naive } from './naive.ts';
 
-export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map([naive, idempotencyKey].map((s) => [s.id, s]));
+export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map(
+  [naive, idempotencyKey].map((s) => [s.id, s]),
+);

@@ -18,7 +18,11 @@ export const naive: Strategy = {
         effect('order-created', paymentOf(input).intent);
         return next('charge-card');
       },
-      'charge-card': (input) => ({ kind: 'call', call: chargeCall(paymentOf(input)), step: 'record-charge' }),
+      'charge-card': (input) => ({
+        kind: 'call',
+        call: chargeCall(paymentOf(input)),
+        step: 'record-charge',
+      }),
       'record-charge': (input) => {
         const orderId = Number(input.locals.orderId);
         markPaid(db, orderId, String(input.reply?.chargeId));

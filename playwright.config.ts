@@ -1,0 +1,51 @@
+// Playwright: the built site (dist/) under a sub-path, in Debian's headless Chromium; nothing downloaded.
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.TWICE_E2E_PORT ?? 4178);
+const baseURL = `http://127.0.0.1:${port}/twice/`;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  testMatch: '*.spec.ts',
+  outputDir: 'test-results',
+  workers: 1,
+  // The simulation is deterministic: a retry could only hide a real bug.
+  retries: 0,
+  forbidOnly: true,
+  timeout: 60_000,
+  reporter: process.env.CI ? 'line' : 'list',
+  webServer: {
+    command: `node scripts/serve.mjs ${port} /twice/ dist`,
+    url: baseURL,
+    // Always our own fresh server: a stray one on the port could serve an old dist/.
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+  use: {
+    baseURL,
+    headless: true,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    {
+      name: 'debian-chromium',
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+          // The network flags stop Chromium's own background traffic (the e2e asserts none leaves 127.0.0.1).
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+});

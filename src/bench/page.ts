@@ -1,0 +1,23 @@
+// The browser benchmark page's script: asks the engine worker for the benchmark and shows it.
+import * as Comlink from 'comlink';
+import type { EngineApi } from '../worker/engine.worker.ts';
+import { formatTable } from './format.ts';
+
+const output = document.getElementById('result');
+const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
+  type: 'module',
+  name: 'twice-bench',
+});
+const api = Comlink.wrap<EngineApi>(worker);
+// Sizes may be narrowed for a quick look: index.html?sizes=1000,10000
+const sizes = new URLSearchParams(location.search).get('sizes')?.split(',').map(Number);
+
+try {
+  const { rows, summary } = await api.benchmark(sizes);
+  if (output) output.textContent = `${formatTable(rows)}\n${JSON.stringify(summary)}`;
+  document.body.dataset.done = 'true';
+} catch (error) {
+  if (output)
+    output.textContent = `failed: ${error instanceof Error ? error.message : String(error)}`;
+  document.body.dataset.done = 'failed';
+}
