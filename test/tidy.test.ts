@@ -202,6 +202,10 @@ describe('tidy', () => {
       'src/bench/index.html',
     ]);
     const referenced = new Set<string>();
+    // Scripts load modules through Vite's runner: runnerImport('/src/…').
+    for (const path of walk(join(ROOT, 'scripts')))
+      for (const m of readFileSync(path, 'utf8').matchAll(/['"]\/(src\/[^'"]+)['"]/g))
+        referenced.add(m[1] ?? '');
     for (const f of files.filter((file) => file.path.endsWith('.html')))
       for (const m of f.text.matchAll(/src="(\.[^"]+)"/g))
         referenced.add(relative(ROOT, resolve(dirname(f.path), m[1] ?? '')));

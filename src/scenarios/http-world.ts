@@ -2,7 +2,8 @@
 
 import type { ServerConfig } from '../server/strategy.ts';
 import type { Operation, World } from '../sim/simulation.ts';
-import { boolKnob, numberKnob } from './knobs.ts';
+import { boolKnob, choiceKnob, numberKnob } from './knobs.ts';
+import { PROFILE_IDS, PROFILES } from '../server/profiles.ts';
 import type { KnobSpec, KnobValues, WorldOptions } from './types.ts';
 
 const HOUR_MS = 3_600_000;
@@ -152,26 +153,35 @@ export const SERVER_KNOBS: readonly KnobSpec[] = [
     help: 'How long a crashed server stays down; requests that arrive meanwhile are lost.',
   },
   {
+    id: 'profile',
+    label: 'Key store profile',
+    group: 'server',
+    kind: 'choice',
+    default: 'ietf',
+    options: PROFILE_IDS,
+    help: 'Which real system the Idempotency-Key store answers like: the IETF draft, Stripe, brandur’s Postgres design or AWS Powertools.',
+  },
+  {
     id: 'leaseMs',
-    label: 'Key lease',
+    label: 'Key lease (0 = the profile’s)',
     group: 'server',
     kind: 'int',
-    default: 90_000,
-    min: 100,
+    default: 0,
+    min: 0,
     max: 3_600_000,
     unit: 'ms',
-    help: 'How long an in-progress Idempotency-Key stays locked to one execution before another may take over.',
+    help: 'How long an in-progress Idempotency-Key stays locked to one execution before another may take over. 0 keeps the profile’s own (90 s; Powertools 30 s).',
   },
   {
     id: 'retentionHours',
-    label: 'Key retention',
+    label: 'Key retention (0 = the profile’s)',
     group: 'server',
     kind: 'int',
-    default: 24,
-    min: 1,
+    default: 0,
+    min: 0,
     max: 720,
     unit: 'h',
-    help: 'How long the server keeps a key; a retry after that runs again.',
+    help: 'How long the server keeps a key; a retry after that runs again. 0 keeps the profile’s own (24 h; brandur 72 h; Powertools 1 h).',
   },
 ];
 
@@ -195,12 +205,37 @@ export const PROVIDER_KNOBS: readonly KnobSpec[] = [
     default: true,
     help: 'Whether the payment provider dedupes charges that carry the same idempotency key.',
   },
+  {
+    id: 'pspOutageMs',
+    label: 'Provider outage',
+    group: 'provider',
+    kind: 'int',
+    default: 0,
+    min: 0,
+    max: 3_600_000,
+    unit: 'ms',
+    help: 'The provider is down from the start for this long: it answers 503 and charges nothing, then recovers.',
+  },
+  {
+    id: 'pspLostReply',
+    label: 'Provider answer lost',
+    group: 'provider',
+    kind: 'ratio',
+    default: 0,
+    min: 0,
+    max: 1,
+    help: 'Chance that the provider charges the card but its answer never reaches the server: an unknown outcome (504).',
+  },
 ];
 
 export function serverConfig(knobs: KnobValues): ServerConfig {
+  const profile = PROFILES[choiceKnob(knobs, 'profile', PROFILE_IDS)];
+  const leaseMs = numberKnob(knobs, 'leaseMs');
+  const retentionHours = numberKnob(knobs, 'retentionHours');
   return {
-    leaseMs: numberKnob(knobs, 'leaseMs'),
-    retentionMs: numberKnob(knobs, 'retentionHours') * HOUR_MS,
+    profile: profile.id,
+    leaseMs: leaseMs > 0 ? leaseMs : profile.leaseMs,
+    retentionMs: retentionHours > 0 ? retentionHours * HOUR_MS : profile.retentionMs,
   };
 }
 
@@ -242,6 +277,8 @@ export function httpWorld(
     provider: {
       latencyMs: numberKnob(knobs, 'pspLatencyMs'),
       honoursKeys: boolKnob(knobs, 'pspKeys'),
+      outageUntilMs: faults ? numberKnob(knobs, 'pspOutageMs') : 0,
+      lostReply: ratio('pspLostReply'),
     },
     // Generous bounds: a run that reaches one ends with a bound-reached event, never hangs.
     bounds: {

@@ -79,3 +79,24 @@ export function boolKnob(values: KnobValues, id: string): boolean {
   if (typeof value !== 'boolean') throw new Error(`knob "${id}" is not a boolean`);
   return value;
 }
+
+export function choiceKnob<T extends string>(
+  values: KnobValues,
+  id: string,
+  options: readonly T[],
+): T {
+  const value = values[id];
+  const option = options.find((o) => o === value);
+  if (option === undefined) throw new Error(`knob "${id}" is not one of ${options.join(', ')}`);
+  return option;
+}
+
+/** The same knobs with some defaults changed, for a story that starts from other settings. */
+export function withDefaults(
+  specs: readonly KnobSpec[],
+  defaults: Readonly<Record<string, KnobValue>>,
+): KnobSpec[] {
+  return specs.map((spec) =>
+    spec.id in defaults ? ({ ...spec, default: defaults[spec.id] } as KnobSpec) : spec,
+  );
+}

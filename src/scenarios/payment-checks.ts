@@ -30,3 +30,15 @@ ORDER BY intent`,
   ok: 'No payment intent has more than one order.',
   describe: (row) => `${row.intent} has ${row.orders} orders (ids ${row.ids})`,
 };
+
+export const ONE_ROW_PER_KEY: InvariantSpec = {
+  id: 'one-row-per-key',
+  title: 'At most one stored row per (client, key)',
+  sql: `SELECT scope, idem_key, count(*) AS rows
+FROM idempotency_keys
+GROUP BY scope, idem_key
+HAVING count(*) > 1
+ORDER BY scope, idem_key`,
+  ok: 'Every key of every client has at most one row.',
+  describe: (row) => `${row.scope} has ${row.rows} rows for key ${row.idem_key}`,
+};

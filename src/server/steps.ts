@@ -1,7 +1,7 @@
 // Turns a table of named steps into a Handler: each step runs as one transaction; a throw rolls
 // the step back and becomes an error response (a fenced-out stale owner gets 409, a bug 500).
 
-import type { Handler, LocalEffect, StepInput, StepOutcome } from '../sim/handler.ts';
+import type { Handler, Job, LocalEffect, StepInput, StepOutcome } from '../sim/handler.ts';
 import type { HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
 import { problem } from './responses.ts';
@@ -23,10 +23,11 @@ export function stepHandler(
   db: Db,
   firstStep: string,
   steps: Readonly<Record<string, Step>>,
-  onRestart?: () => void,
+  extras: { readonly jobs?: readonly Job[]; readonly onRestart?: () => void } = {},
 ): Handler {
   return {
     firstStep,
+    jobs: extras.jobs ?? [],
     run(name, input) {
       const step = steps[name];
       if (!step)
@@ -51,7 +52,7 @@ export function stepHandler(
       }
     },
     restart() {
-      onRestart?.();
+      extras.onRestart?.();
     },
   };
 }

@@ -2,8 +2,11 @@
 
 import type { Handler } from '../sim/handler.ts';
 import type { Db } from './db.ts';
+import type { ProfileId } from './profiles.ts';
 
 export interface ServerConfig {
+  /** Which real system the key store answers like. */
+  readonly profile: ProfileId;
   /** How long an in-progress key is locked to one execution. */
   readonly leaseMs: number;
   /** How long a key is kept before it expires and a reuse runs again. */

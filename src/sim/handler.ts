@@ -15,11 +15,14 @@ export interface ChargeCall {
   readonly key?: string;
 }
 
-export interface ChargeReply {
-  readonly chargeId: string;
-  /** True when the provider recognised the key and returned the earlier charge. */
-  readonly replayed: boolean;
-}
+/**
+ * The provider's answer as the server sees it: a charge (new or recognised by its key), or a
+ * failure — 503 while the provider is down (nothing charged), 504 when its answer never came
+ * (the card may or may not have been charged: an unknown outcome).
+ */
+export type ChargeReply =
+  | { readonly ok: true; readonly chargeId: string; readonly replayed: boolean }
+  | { readonly ok: false; readonly status: 503 | 504; readonly reason: string };
 
 /** A local side effect a step committed (an order row): counted like a foreign one. */
 export interface LocalEffect {
@@ -53,8 +56,26 @@ export interface StepResult {
   readonly error?: string;
 }
 
+/** A background job of the server (a reaper, a completer), run on a timer in its own transaction. */
+export interface Job {
+  readonly name: string;
+  readonly everyMs: number;
+  /** Runs once at `now`; returns requests to re-drive through the handler, and what it did. */
+  run(now: number): JobResult;
+}
+
+export interface JobResult {
+  readonly requests: readonly HttpRequest[];
+  /** Whether it changed anything. */
+  readonly changed: boolean;
+  /** What the job did, in words, for the trace ("deleted 3 expired keys"). */
+  readonly note: string;
+}
+
 export interface Handler {
   readonly firstStep: string;
+  /** Background jobs; they tick while clients still have work. */
+  readonly jobs: readonly Job[];
   /** Runs one step as one transaction. Never throws for operational failures. */
   run(step: string, input: StepInput): StepResult;
   /** The server process restarted: in-memory state is gone, the database stays. */

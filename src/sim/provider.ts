@@ -8,6 +8,10 @@ export interface ProviderPolicy {
   readonly latencyMs: number;
   /** Whether the provider honours idempotency keys on charges (real PSPs do; some APIs don't). */
   readonly honoursKeys: boolean;
+  /** The provider is down until this virtual time: it answers 503 and charges nothing. */
+  readonly outageUntilMs: number;
+  /** Chance that the provider charges but its answer never reaches the server. */
+  readonly lostReply: number;
 }
 
 export interface Charge {
@@ -27,11 +31,18 @@ export class Provider {
     this.#policy = policy;
   }
 
-  /** Charges the card unless the key was seen before; `charged` says whether money moved now. */
-  charge(call: ChargeCall, at: number): ChargeReply & { charged: boolean } {
+  /** Charges the card unless the key was seen before or the provider is down; `charged` says whether money moved now. */
+  charge(call: ChargeCall, at: number): { reply: ChargeReply; charged: Charge | null } {
+    if (at < this.#policy.outageUntilMs) {
+      return {
+        reply: { ok: false, status: 503, reason: 'the payment provider is down' },
+        charged: null,
+      };
+    }
     const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
     const earlier = key === null ? undefined : this.#byKey.get(key);
-    if (earlier) return { chargeId: earlier.id, replayed: true, charged: false };
+    if (earlier)
+      return { reply: { ok: true, chargeId: earlier.id, replayed: true }, charged: null };
     const charge: Charge = {
       id: `ch_${this.ledger.length + 1}`,
       intent: call.intent,
@@ -41,6 +52,6 @@ export class Provider {
     };
     this.ledger.push(charge);
     if (key !== null) this.#byKey.set(key, charge);
-    return { chargeId: charge.id, replayed: false, charged: true };
+    return { reply: { ok: true, chargeId: charge.id, replayed: false }, charged: charge };
   }
 }

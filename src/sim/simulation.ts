@@ -20,6 +20,33 @@ export interface Operation {
   readonly method: string;
   readonly path: string;
   readonly body: Params;
+  /**
+   * The Idempotency-Key it sends: left out, the client mints one through Choices; a string
+   * sends that key (two operations may share one); null sends no key at all.
+   */
+  readonly key?: string | null;
+}
+
+/**
+ * Faults a story pins to exact places, on top of the random ones: a scripted case shows the
+ * same thing on every seed. Every other fate still comes from Choices, untouched.
+ */
+export interface PinnedFaults {
+  /** Lose the server's answer to these requests. */
+  readonly dropResponse?: readonly { readonly op: number; readonly attempt: number }[];
+  /** Crash the server right after this request's execution commits this step. */
+  readonly crashAfter?: readonly {
+    readonly op: number;
+    readonly attempt: number;
+    readonly step: string;
+  }[];
+  /** Stall this request's execution after this step (a long GC pause, a stuck thread). */
+  readonly pauseAfter?: readonly {
+    readonly op: number;
+    readonly attempt: number;
+    readonly step: string;
+    readonly ms: number;
+  }[];
 }
 
 export interface ServerPolicy {
@@ -43,6 +70,7 @@ export interface World {
   readonly server: ServerPolicy;
   readonly provider: ProviderPolicy;
   readonly bounds: Bounds;
+  readonly pinned?: PinnedFaults;
 }
 
 export interface OperationResult {
@@ -76,8 +104,11 @@ type SimEvent =
       readonly exec: number;
       readonly call: ChargeCall;
       readonly step: string;
+      /** Names this call for Choices: the message that started the execution and the step. */
+      readonly label: string;
       readonly cause: number;
     }
+  | { readonly type: 'job'; readonly job: number }
   | {
       readonly type: 'reply';
       readonly exec: number;
@@ -105,7 +136,7 @@ interface OpState {
   phase: 'waiting' | 'answered' | 'timed-out';
   result: OperationResult['result'];
   status: number | null;
-  key: string;
+  key: string | null;
   requestSeq: number;
 }
 
@@ -137,6 +168,8 @@ class Simulation {
   readonly #execs = new Map<number, Exec>();
   readonly #effects: Record<string, number> = {};
   #execCount = 0;
+  #finished = 0;
+  #background = 0;
   #serverUp = true;
   #overflow = false;
   #now = 0;
@@ -154,6 +187,9 @@ class Simulation {
     const { operations, bounds } = this.#world;
     const first = operations[0];
     if (first) this.#schedule(first.at, { type: 'start', op: 1 });
+    this.#handler.jobs.forEach((job, index) =>
+      this.#schedule(job.everyMs, { type: 'job', job: index }),
+    );
     let processed = 0;
     let bound: SimulationResult['bound'] = null;
     for (let next = this.#queue.pop(); next !== undefined; next = this.#queue.pop()) {
@@ -207,7 +243,9 @@ class Simulation {
       case 'step':
         return this.#step(event.exec, event.step, undefined, event.cause);
       case 'charge':
-        return this.#charge(event.exec, event.call, event.step, event.cause);
+        return this.#charge(event.exec, event.call, event.step, event.label, event.cause);
+      case 'job':
+        return this.#job(event.job);
       case 'reply':
         return this.#reply(event.exec, event.reply, event.step, event.cause);
       case 'answer':
@@ -227,7 +265,8 @@ class Simulation {
     // Operations start lazily, one scheduling the next, so the queue holds only live work.
     if (following) this.#schedule(Math.max(following.at, this.#now), { type: 'start', op: op + 1 });
     this.#trace.cause = undefined;
-    const key = mintKey(this.#choices, `client/op:${op}/key`);
+    const given = operations[op - 1]?.key;
+    const key = given === undefined ? mintKey(this.#choices, `client/op:${op}/key`) : given;
     this.#ops.push({
       attempt: 0,
       phase: 'waiting',
@@ -252,7 +291,7 @@ class Simulation {
       method: operation.method,
       path: operation.path,
       client: operation.client,
-      headers: { [IDEMPOTENCY_KEY]: state.key },
+      headers: state.key === null ? {} : { [IDEMPOTENCY_KEY]: state.key },
       body: operation.body,
     };
     const seq = this.#trace.emit({
@@ -382,6 +421,7 @@ class Simulation {
 
   #finish(op: number, state: OpState, result: 'ok' | 'failed' | 'gave-up', cause: number): void {
     state.result = result;
+    this.#finished++;
     this.#trace.emit({
       at: this.#now,
       actor: 'client',
@@ -409,6 +449,11 @@ class Simulation {
       });
       return;
     }
+    this.#startExec(ref, request, cause);
+  }
+
+  /** A new execution of the handler: a delivered request, or one a background job re-drives (op 0). */
+  #startExec(ref: MessageRef, request: HttpRequest, cause: number): void {
     const exec = ++this.#execCount;
     this.#execs.set(exec, { ref, request, locals: {} });
     const seq = this.#trace.emit({
@@ -446,21 +491,28 @@ class Simulation {
     });
     for (const effect of result.effects) this.#effect(effect.name, effect.subject, undefined, seq);
     const crashLabel = `server/${refLabel(exec.ref)}/crash-after:${step}`;
-    if (!result.error && this.#choices.chance(crashLabel, this.#world.server.crash))
+    const pinned = this.#world.pinned?.crashAfter?.some(
+      (p) => p.op === exec.ref.op && p.attempt === exec.ref.attempt && p.step === step,
+    );
+    if (!result.error && (pinned || this.#choices.chance(crashLabel, this.#world.server.crash)))
       return this.#crash(step, execId, seq);
-    this.#follow(execId, exec, outcome, seq);
+    this.#follow(execId, exec, step, outcome, seq);
   }
 
-  #follow(execId: number, exec: Exec, outcome: StepOutcome, cause: number): void {
+  #follow(execId: number, exec: Exec, step: string, outcome: StepOutcome, cause: number): void {
     const stepMs = this.#world.server.stepMs;
     switch (outcome.kind) {
-      case 'next':
-        return this.#schedule(this.#now + stepMs, {
+      case 'next': {
+        const pause = this.#world.pinned?.pauseAfter?.find(
+          (p) => p.op === exec.ref.op && p.attempt === exec.ref.attempt && p.step === step,
+        );
+        return this.#schedule(this.#now + stepMs + (pause?.ms ?? 0), {
           type: 'step',
           exec: execId,
           step: outcome.step,
           cause,
         });
+      }
       case 'call': {
         const { call } = outcome;
         const seq = this.#trace.emit({
@@ -479,6 +531,7 @@ class Simulation {
           exec: execId,
           call,
           step: outcome.step,
+          label: `psp/${refLabel(exec.ref)}/${step}`,
           cause: seq,
         });
       }
@@ -501,9 +554,13 @@ class Simulation {
       body: response.body,
       cause,
     });
+    if (ref.op === 0) return; // a background execution: nobody waits for this answer
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
-    if (this.#choices.chance(`${label}/drop-response`, network.responseLoss)) {
+    const pinned = this.#world.pinned?.dropResponse?.some(
+      (p) => p.op === ref.op && p.attempt === ref.attempt,
+    );
+    if (pinned || this.#choices.chance(`${label}/drop-response`, network.responseLoss)) {
       this.#trace.emit({
         at: this.#now,
         actor: 'network',
@@ -543,31 +600,61 @@ class Simulation {
 
   // ---- payment provider ----
 
-  #charge(exec: number, call: ChargeCall, step: string, cause: number): void {
+  #charge(exec: number, call: ChargeCall, step: string, label: string, cause: number): void {
+    const policy = this.#world.provider;
     const answer = this.#provider.charge(call, this.#now);
     const seq = answer.charged
-      ? this.#effect('card-charged', call.intent, answer.chargeId, cause)
+      ? this.#effect('card-charged', call.intent, answer.charged.id, cause)
       : cause;
-    const half = Math.max(
-      1,
-      this.#world.provider.latencyMs - Math.floor(this.#world.provider.latencyMs / 2),
-    );
-    const reply = { chargeId: answer.chargeId, replayed: answer.replayed };
+    // The provider did its work; whether the server ever hears of it is the network's fate.
+    const lost = answer.reply.ok && this.#choices.chance(`${label}/lost-reply`, policy.lostReply);
+    const reply: ChargeReply = lost
+      ? { ok: false, status: 504, reason: 'the payment provider did not answer in time' }
+      : answer.reply;
+    const half = Math.max(1, policy.latencyMs - Math.floor(policy.latencyMs / 2));
     this.#schedule(this.#now + half, { type: 'reply', exec, reply, step, cause: seq });
   }
 
   #reply(exec: number, reply: ChargeReply, step: string, cause: number): void {
-    if (!this.#execs.has(exec)) return; // the caller crashed; the charge stands
+    if (!this.#execs.has(exec)) return; // the caller crashed; a charge made stands
     const seq = this.#trace.emit({
       at: this.#now,
       actor: 'psp',
       kind: 'reply',
       exec,
-      chargeId: reply.chargeId,
-      replayed: reply.replayed,
+      ok: reply.ok,
+      chargeId: reply.ok ? reply.chargeId : null,
+      replayed: reply.ok && reply.replayed,
+      status: reply.ok ? null : reply.status,
       cause,
     });
     this.#step(exec, step, reply, seq);
+  }
+
+  // ---- background jobs ----
+
+  /** Runs a job and re-drives what it returns; it keeps ticking while clients still have work. */
+  #job(index: number): void {
+    const job = this.#handler.jobs[index];
+    assert(job, `job: unknown job ${index}`);
+    if (this.#finished === this.#world.operations.length && this.#execs.size === 0) return;
+    this.#schedule(this.#now + job.everyMs, { type: 'job', job: index });
+    if (!this.#serverUp) return;
+    this.#trace.cause = undefined;
+    const result = job.run(this.#now);
+    // A run that found nothing to do stays out of the trace: a reaper ticks for days.
+    if (!result.changed && result.requests.length === 0) return;
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'server',
+      kind: 'job',
+      name: job.name,
+      note: result.note,
+      requests: result.requests.length,
+    });
+    // Background executions are op 0, numbered in order so their fates have labels of their own.
+    for (const request of result.requests)
+      this.#startExec({ op: 0, attempt: ++this.#background, copy: 0 }, request, seq);
   }
 
   #effect(name: string, subject: string, ref: string | undefined, cause: number): number {

@@ -63,8 +63,18 @@ export type TraceEvent = Base &
     | {
         readonly kind: 'reply';
         readonly exec: number;
-        readonly chargeId: string;
+        readonly ok: boolean;
+        /** The charge, when the provider answered with one. */
+        readonly chargeId: string | null;
         readonly replayed: boolean;
+        /** 503 or 504 when the call failed. */
+        readonly status: number | null;
+      }
+    | {
+        readonly kind: 'job';
+        readonly name: string;
+        readonly note: string;
+        readonly requests: number;
       }
     | ({
         readonly kind: 'response';

@@ -13,11 +13,16 @@ beforeAll(async () => {
   SQL = await loadSql();
 });
 
-const config: ServerConfig = { leaseMs: 90_000, retentionMs: 86_400_000 };
+const config: ServerConfig = { profile: 'ietf', leaseMs: 90_000, retentionMs: 86_400_000 };
 
 function setup(strategy = idempotencyKey) {
   const db = freshDb(SQL);
-  const provider = new Provider({ latencyMs: 100, honoursKeys: true });
+  const provider = new Provider({
+    latencyMs: 100,
+    honoursKeys: true,
+    outageUntilMs: 0,
+    lostReply: 0,
+  });
   const handler = strategy.create(db, config);
   let exec = 0;
   const start = (request = payment('key-1')) => new Execution(handler, provider, request, ++exec);

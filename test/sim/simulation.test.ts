@@ -9,6 +9,7 @@ import { Trace, type TraceEvent } from '../../src/sim/trace.ts';
 function echoHandler(): Handler & { restarts: number } {
   return {
     firstStep: 'work',
+    jobs: [],
     restarts: 0,
     run(step, input) {
       if (step === 'work')
@@ -62,7 +63,7 @@ function world(
       ...overrides.network,
     },
     server: { stepMs: 10, crash: 0, restartMs: 500, ...overrides.server },
-    provider: { latencyMs: 100, honoursKeys: true },
+    provider: { latencyMs: 100, honoursKeys: true, outageUntilMs: 0, lostReply: 0 },
     bounds: { maxEvents: 10_000, maxTimeMs: 600_000, maxQueue: 1000, ...overrides.bounds },
   };
 }

@@ -63,7 +63,7 @@ export class Execution {
     if (outcome.kind === 'respond') this.response = outcome.response;
     else if (outcome.kind === 'next') this.#next = outcome.step;
     else {
-      this.#reply = this.provider.charge(outcome.call, now);
+      this.#reply = this.provider.charge(outcome.call, now).reply;
       this.#next = outcome.step;
     }
     return name;

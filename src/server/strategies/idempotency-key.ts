@@ -1,49 +1,24 @@
 // idempotency-key: the Stripe/IETF-style key store. An atomic claim before any side effect, a
 // fingerprint check, a lease with a fencing token, atomic phases with recovery points, a
-// provider key derived from the stored row, and a stored response replayed on every retry.
+// provider key derived from the stored row, a stored response replayed on every retry — each
+// answered the way the chosen profile (IETF, Stripe, brandur, Powertools) answers.
 
-import type { StepInput, StepOutcome } from '../../sim/handler.ts';
-import { IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED } from '../../sim/http.ts';
-import type { Db, Row } from '../db.ts';
-import { fingerprint } from '../fingerprint.ts';
+import type { ChargeReply, StepInput, StepOutcome } from '../../sim/handler.ts';
+import type { HttpResponse } from '../../sim/http.ts';
+import type { Db } from '../db.ts';
+import { claimKey, UNKEYED, type KeyStore } from '../key-store/decide.ts';
+import { completer, reaper } from '../key-store/jobs.ts';
+import { ADVANCE, COMPLETE, DELETE_MINE, ORDER_FOR_KEY, UNLOCK } from '../key-store/sql.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
-import { problem } from '../responses.ts';
+import { PROFILES } from '../profiles.ts';
 import { Fenced, next, respond, stepHandler } from '../steps.ts';
-import type { ServerConfig, Strategy } from '../strategy.ts';
+import type { Strategy } from '../strategy.ts';
+import { plainPaymentSteps } from './naive.ts';
 
-const CLAIM = `INSERT INTO idempotency_keys (scope, idem_key, method, path, fingerprint, request_params,
-  lease_owner, lease_expires_at, created_at, last_run_at, expires_at)
-VALUES ($scope, $key, $method, $path, $fingerprint, $params, $owner, $now + $lease, $now, $now, $now + $retention)
-ON CONFLICT (scope, idem_key) DO NOTHING
-RETURNING id, lease_token`;
-const FIND = `SELECT id, method, path, fingerprint, state, recovery_point, lease_token, lease_expires_at,
-  response_status, response_headers, response_body, expires_at
-FROM idempotency_keys WHERE scope = $scope AND idem_key = $key`;
-const DELETE_EXPIRED = `DELETE FROM idempotency_keys WHERE id = $id AND expires_at <= $now`;
-const TAKE_OVER = `UPDATE idempotency_keys SET state = 'IN_PROGRESS', lease_owner = $owner,
-  lease_token = lease_token + 1, lease_expires_at = $now + $lease, attempts = attempts + 1, last_run_at = $now
-WHERE id = $id AND lease_token = $seen
-  AND (state = 'FAILED_RETRYABLE' OR (state = 'IN_PROGRESS' AND lease_expires_at <= $now))
-RETURNING lease_token, recovery_point`;
-const ADVANCE = `UPDATE idempotency_keys SET recovery_point = $point, last_run_at = $now, lease_expires_at = $now + $lease
-WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
-const COMPLETE = `UPDATE idempotency_keys SET state = 'COMPLETED', recovery_point = 'finished',
-  response_status = $status, response_headers = $headers, response_body = $body, completed_at = $now,
-  lease_owner = NULL, lease_expires_at = NULL
-WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
-const ORDER_FOR_KEY = `SELECT id FROM orders WHERE idempotency_key_id = $id`;
-
-/** Where a taken-over execution resumes, by the recovery point its predecessor committed. */
-const RESUME_AT: Readonly<Record<string, string>> = {
-  started: 'create-order',
-  order_created: 'charge-card',
-  charge_created: 'finish',
-};
+const HOUR_MS = 3_600_000;
 
 /** Response headers worth replaying; per-exchange ones (dates, rate limits) are not stored. */
 const REPLAYED_HEADERS = ['Content-Type', 'Location'];
-
-export const MAX_KEY_LENGTH = 255;
 
 export const idempotencyKey: Strategy = {
   id: 'idempotency-key',
@@ -54,182 +29,109 @@ export const idempotencyKey: Strategy = {
   exposedBy:
     'A client that mints a new key for each retry, or a retry that comes after the key expired.',
   create(db, config) {
-    return stepHandler(db, 'claim-key', {
-      'claim-key': (input) => claim(db, config, input),
-      'create-order': (input, effect) => {
-        const orderId = insertOrder(db, input, Number(input.locals.keyId));
-        advance(db, config, input, 'order_created');
-        effect('order-created', paymentOf(input).intent);
-        input.locals.orderId = orderId;
-        return next('charge-card');
+    const store: KeyStore = { db, config, profile: PROFILES[config.profile] };
+    const jobs = [reaper(db, HOUR_MS), ...(store.profile.completer ? [completer(db)] : [])];
+    return stepHandler(
+      db,
+      'claim-key',
+      {
+        'claim-key': (input) => claimKey(store, input),
+        'create-order': (input, effect) => {
+          const orderId = insertOrder(db, input, Number(input.locals.keyId));
+          advance(store, input, 'order_created');
+          effect('order-created', paymentOf(input).intent);
+          input.locals.orderId = orderId;
+          return next('charge-card');
+        },
+        'charge-card': (input) => {
+          // Renew the lease first: a stale owner is fenced out here, before it calls the provider.
+          advance(store, input, 'order_created');
+          const keyId = Number(input.locals.keyId);
+          input.locals.orderId = orderFor(db, keyId);
+          return {
+            kind: 'call',
+            call: chargeCall(paymentOf(input), `ik-${keyId}`),
+            step: 'record-charge',
+          };
+        },
+        'record-charge': (input) => {
+          const reply = input.reply;
+          if (!reply?.ok) return failed(store, input, reply);
+          markPaid(db, Number(input.locals.orderId), reply.chargeId);
+          advance(store, input, 'charge_created');
+          return next('finish');
+        },
+        finish: (input) => {
+          const response = orderCreated(db, orderFor(db, Number(input.locals.keyId)));
+          complete(store, input, response);
+          return respond(response);
+        },
+        ...plainPaymentSteps(db, UNKEYED),
       },
-      'charge-card': (input) => {
-        // Renew the lease first: a stale owner is fenced out here, before it calls the provider.
-        advance(db, config, input, 'order_created');
-        const keyId = Number(input.locals.keyId);
-        input.locals.orderId = Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
-        return {
-          kind: 'call',
-          call: chargeCall(paymentOf(input), `ik-${keyId}`),
-          step: 'record-charge',
-        };
-      },
-      'record-charge': (input) => {
-        markPaid(db, Number(input.locals.orderId), String(input.reply?.chargeId));
-        advance(db, config, input, 'charge_created');
-        return next('finish');
-      },
-      finish: (input) => {
-        const keyId = Number(input.locals.keyId);
-        const orderId = Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
-        const response = orderCreated(db, orderId);
-        const stored = Object.fromEntries(
-          REPLAYED_HEADERS.flatMap((h) => (response.headers[h] ? [[h, response.headers[h]]] : [])),
-        );
-        const changed = db.run(COMPLETE, {
-          $id: keyId,
-          $token: Number(input.locals.token),
-          $status: response.status,
-          $headers: JSON.stringify(stored),
-          $body: JSON.stringify(response.body),
-          $now: input.now,
-        });
-        if (changed === 0)
-          throw new Fenced(`key ${keyId} was taken over; this execution's token is stale`);
-        return respond(response);
-      },
-    });
+      { jobs },
+    );
   },
 };
 
-/** Moves the key's recovery point forward and renews the lease, or throws Fenced. */
-function advance(db: Db, config: ServerConfig, input: StepInput, point: string): void {
-  const changed = db.run(ADVANCE, {
-    $id: Number(input.locals.keyId),
-    $token: Number(input.locals.token),
-    $point: point,
-    $now: input.now,
-    $lease: config.leaseMs,
-  });
+function orderFor(db: Db, keyId: number): number {
+  return Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
+}
+
+function fenced(input: StepInput, changed: number): void {
   if (changed === 0)
     throw new Fenced(`key ${input.locals.keyId} was taken over; this execution's token is stale`);
 }
 
-/** The first step: validate the key, then claim it or decide from the row that holds it. */
-function claim(db: Db, config: ServerConfig, input: StepInput): StepOutcome {
-  const { request, now } = input;
-  const key = request.headers[IDEMPOTENCY_KEY];
-  if (key === undefined) {
-    return respond(
-      problem(
-        400,
-        'Idempotency-Key is missing',
-        'This operation requires an Idempotency-Key header.',
-      ),
-    );
-  }
-  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    return respond(
-      problem(
-        400,
-        'Idempotency-Key is malformed',
-        `A key is 1 to ${MAX_KEY_LENGTH} characters long.`,
-      ),
-    );
-  }
-  const params = {
-    $scope: request.client,
-    $key: key,
-    $method: request.method,
-    $path: request.path,
-    $fingerprint: fingerprint(request),
-    $params: JSON.stringify(request.body),
-    $owner: `x${input.exec}`,
-    $now: now,
-    $lease: config.leaseMs,
-    $retention: config.retentionMs,
-  };
-  let claimed = db.get(CLAIM, params);
-  if (!claimed) {
-    const row = db.get(FIND, { $scope: request.client, $key: key });
-    if (row && Number(row.expires_at) <= now) {
-      // An expired key is forgotten: the request is new again (shown, not hidden).
-      db.run(DELETE_EXPIRED, { $id: row.id ?? null, $now: now });
-      claimed = db.get(CLAIM, params);
-    } else if (row) {
-      return decide(db, config, input, row, params.$fingerprint);
-    }
-  }
-  if (!claimed) throw new Error(`claim of key "${key}" returned no row twice`);
-  input.locals.keyId = Number(claimed.id);
-  input.locals.token = Number(claimed.lease_token);
-  return next('create-order');
+/** Moves the key's recovery point forward and renews the lease, or throws Fenced. */
+function advance(store: KeyStore, input: StepInput, point: string): void {
+  const changed = store.db.run(ADVANCE, {
+    $id: Number(input.locals.keyId),
+    $token: Number(input.locals.token),
+    $point: point,
+    $now: input.now,
+    $lease: store.config.leaseMs,
+  });
+  fenced(input, changed);
 }
 
-/** The decision table for a key another request already holds. */
-function decide(
-  db: Db,
-  config: ServerConfig,
-  input: StepInput,
-  row: Row,
-  requestFingerprint: string,
-): StepOutcome {
-  const { request, now } = input;
-  if (
-    row.fingerprint !== requestFingerprint ||
-    row.method !== request.method ||
-    row.path !== request.path
-  ) {
-    return respond(
-      problem(
-        422,
-        'Idempotency-Key is already used',
-        'This key was sent before with a different request.',
-      ),
-    );
-  }
-  if (row.state === 'COMPLETED') {
-    const headers = {
-      ...(JSON.parse(String(row.response_headers)) as Record<string, string>),
-      [IDEMPOTENT_REPLAYED]: 'true',
-    };
-    return respond({
-      status: Number(row.response_status),
-      headers,
-      body: JSON.parse(String(row.response_body)),
-    });
-  }
-  const leaseLeftMs = Number(row.lease_expires_at) - now;
-  if (row.state === 'IN_PROGRESS' && leaseLeftMs > 0) {
-    const retryAfter = String(Math.ceil(leaseLeftMs / 1000));
-    return respond(
-      problem(
-        409,
-        'A request is outstanding for this Idempotency-Key',
-        'Retry later with the same key.',
-        { 'Retry-After': retryAfter },
-      ),
-    );
-  }
-  const taken = db.get(TAKE_OVER, {
-    $id: row.id ?? null,
-    $seen: row.lease_token ?? null,
-    $owner: `x${input.exec}`,
-    $now: now,
-    $lease: config.leaseMs,
+/** Stores the final answer; from now on every retry gets exactly this. */
+function complete(store: KeyStore, input: StepInput, response: HttpResponse): void {
+  const headers = Object.fromEntries(
+    REPLAYED_HEADERS.flatMap((h) => (response.headers[h] ? [[h, response.headers[h]]] : [])),
+  );
+  const changed = store.db.run(COMPLETE, {
+    $id: Number(input.locals.keyId),
+    $token: Number(input.locals.token),
+    $status: response.status,
+    $headers: JSON.stringify(headers),
+    $body: JSON.stringify(response.body),
+    $now: input.now,
   });
-  if (!taken)
-    return respond(
-      problem(
-        409,
-        'A request is outstanding for this Idempotency-Key',
-        'Another retry took the key over first.',
-      ),
-    );
-  input.locals.keyId = Number(row.id);
-  input.locals.token = Number(taken.lease_token);
-  const resume = RESUME_AT[String(taken.recovery_point)];
-  if (!resume)
-    throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
-  return next(resume);
+  fenced(input, changed);
+}
+
+/** The provider failed: what happens to the key is the profile's policy (SEMANTICS.md §1.9). */
+function failed(store: KeyStore, input: StepInput, reply: ChargeReply | undefined): StepOutcome {
+  const status = reply && !reply.ok ? reply.status : 502;
+  const response = store.profile.failed(
+    status,
+    reply && !reply.ok ? reply.reason : 'no answer from the payment provider',
+  );
+  const row = {
+    $id: Number(input.locals.keyId),
+    $token: Number(input.locals.token),
+    $now: input.now,
+  };
+  switch (store.profile.onFailure) {
+    case 'unlock':
+      fenced(input, store.db.run(UNLOCK, row));
+      break;
+    case 'store':
+      complete(store, input, response);
+      break;
+    case 'delete':
+      fenced(input, store.db.run(DELETE_MINE, { $id: row.$id, $token: row.$token }));
+      break;
+  }
+  return respond(response);
 }

@@ -1,8 +1,41 @@
 // naive: executes every request it receives. Every duplicate becomes a second order and charge.
 
+import type { Db } from '../db.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
-import { next, respond, stepHandler } from '../steps.ts';
+import { problem } from '../responses.ts';
+import { next, respond, stepHandler, type Step } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
+
+/**
+ * The payment without any idempotency: order, charge, record. Step names carry `prefix`, so a
+ * key store can run these same steps for a request it accepts without a key.
+ */
+export function plainPaymentSteps(db: Db, prefix = ''): Record<string, Step> {
+  return {
+    [`${prefix}create-order`]: (input, effect) => {
+      input.locals.orderId = insertOrder(db, input, null);
+      effect('order-created', paymentOf(input).intent);
+      return next(`${prefix}charge-card`);
+    },
+    [`${prefix}charge-card`]: (input) => ({
+      kind: 'call',
+      call: chargeCall(paymentOf(input)),
+      step: `${prefix}record-charge`,
+    }),
+    [`${prefix}record-charge`]: (input) => {
+      const { reply } = input;
+      if (!reply?.ok) {
+        const status = reply?.status ?? 502;
+        return respond(
+          problem(status, 'The payment could not be completed', reply?.reason ?? 'no answer'),
+        );
+      }
+      const orderId = Number(input.locals.orderId);
+      markPaid(db, orderId, reply.chargeId);
+      return respond(orderCreated(db, orderId));
+    },
+  };
+}
 
 export const naive: Strategy = {
   id: 'naive',
@@ -12,22 +45,6 @@ export const naive: Strategy = {
   correct: false,
   exposedBy: 'Any duplicate: a retry after a lost response, a double-click, a duplicated delivery.',
   create(db) {
-    return stepHandler(db, 'create-order', {
-      'create-order': (input, effect) => {
-        input.locals.orderId = insertOrder(db, input, null);
-        effect('order-created', paymentOf(input).intent);
-        return next('charge-card');
-      },
-      'charge-card': (input) => ({
-        kind: 'call',
-        call: chargeCall(paymentOf(input)),
-        step: 'record-charge',
-      }),
-      'record-charge': (input) => {
-        const orderId = Number(input.locals.orderId);
-        markPaid(db, orderId, String(input.reply?.chargeId));
-        return respond(orderCreated(db, orderId));
-      },
-    });
+    return stepHandler(db, 'create-order', plainPaymentSteps(db));
   },
 };

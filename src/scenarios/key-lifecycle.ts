@@ -1,0 +1,128 @@
+// Story: one client, one key, walked through every case the IETF draft names — and answered
+// the way each profile (IETF, Stripe, brandur, Powertools) answers it.
+
+import type { Operation, PinnedFaults } from '../sim/simulation.ts';
+import {
+  CLIENT_KNOBS,
+  NETWORK_KNOBS,
+  PROVIDER_KNOBS,
+  SERVER_KNOBS,
+  httpWorld,
+  serverConfig,
+} from './http-world.ts';
+import { choiceKnob, withDefaults } from './knobs.ts';
+import {
+  ONE_CHARGE_PER_INTENT,
+  ONE_ORDER_PER_INTENT,
+  ONE_ROW_PER_KEY,
+  PAYMENT_EFFECTS,
+} from './payment-checks.ts';
+import type { Scenario } from './types.ts';
+
+export const LIFECYCLE_CASES = [
+  'replay',
+  'mismatch',
+  'concurrent',
+  'missing-key',
+  'malformed-key',
+  'expired',
+  'crash-then-retry',
+  'lease-expired-takeover',
+] as const;
+export type LifecycleCase = (typeof LIFECYCLE_CASES)[number];
+
+/** What each case does, in words, for the page. */
+export const CASE_TEXT: Readonly<Record<LifecycleCase, string>> = {
+  replay: 'The answer to the first request is lost; the client retries with the same key.',
+  mismatch: 'The payment completes; 5 s later the client reuses its key for a different amount.',
+  concurrent: 'Two requests with the same key arrive 5 ms apart, while the first is still running.',
+  'missing-key': 'The client sends no Idempotency-Key at all.',
+  'malformed-key': 'The client sends a 300-character key.',
+  expired:
+    'The payment completes; the client retries with the same key one minute after the key expired.',
+  'crash-then-retry':
+    'The server crashes right after it creates the order; the client tries again once the lease is over.',
+  'lease-expired-takeover':
+    'The first execution stalls after creating the order for twice the lease; a retry takes the key over and finishes, and the stale one wakes up too late.',
+};
+
+// 20 characters: long enough for brandur's minimum, short enough for everyone's maximum.
+const KEY = 'key_5e1f0c3a9b7d2468';
+const BODY = { intent: 'pi_1', amount_cents: 4200 };
+
+function pay(at: number, extra: Partial<Operation> = {}): Operation {
+  return {
+    at,
+    client: 'customer-1',
+    method: 'POST',
+    path: '/payments',
+    body: BODY,
+    key: KEY,
+    ...extra,
+  };
+}
+
+export const keyLifecycle: Scenario = {
+  id: 'key-lifecycle',
+  title: 'The life of a key',
+  summary:
+    'One key through replay, reuse, races, expiry and crashes: what each real system answers.',
+  storySeed: 1,
+  knobs: [
+    {
+      id: 'case',
+      label: 'Case',
+      group: 'workload',
+      kind: 'choice',
+      default: 'replay',
+      options: LIFECYCLE_CASES,
+      help: 'Which case of the key’s life to play; each one is scripted, so it shows on every seed.',
+    },
+    ...CLIENT_KNOBS,
+    // Scripted cases: random losses, duplicates and reordering start off: only the case's fault shows.
+    ...withDefaults(NETWORK_KNOBS, {
+      requestLoss: 0,
+      responseLoss: 0,
+      duplicate: 0,
+      latencySpreadMs: 0,
+    }),
+    ...SERVER_KNOBS,
+    ...PROVIDER_KNOBS,
+  ],
+  strategies: ['naive', 'idempotency-key'],
+  defaultStrategies: ['naive', 'idempotency-key'],
+  effects: PAYMENT_EFFECTS,
+  invariants: [ONE_CHARGE_PER_INTENT, ONE_ORDER_PER_INTENT, ONE_ROW_PER_KEY],
+  world(knobs, options) {
+    const which = choiceKnob(knobs, 'case', LIFECYCLE_CASES);
+    const { leaseMs, retentionMs } = serverConfig(knobs);
+    const script = cases(leaseMs, retentionMs)[which];
+    const world = httpWorld(knobs, options, script.operations);
+    return { ...world, pinned: options.faults ? (script.pinned ?? {}) : {} };
+  },
+  serverConfig,
+};
+
+interface CaseScript {
+  readonly operations: readonly Operation[];
+  readonly pinned?: PinnedFaults;
+}
+
+function cases(leaseMs: number, retentionMs: number): Record<LifecycleCase, CaseScript> {
+  return {
+    replay: { operations: [pay(0)], pinned: { dropResponse: [{ op: 1, attempt: 1 }] } },
+    mismatch: { operations: [pay(0), pay(5000, { body: { ...BODY, amount_cents: 9900 } })] },
+    concurrent: { operations: [pay(0), pay(5)] },
+    'missing-key': { operations: [pay(0, { key: null })] },
+    'malformed-key': { operations: [pay(0, { key: 'k'.repeat(300) })] },
+    expired: { operations: [pay(0), pay(retentionMs + 60_000)] },
+    'crash-then-retry': {
+      operations: [pay(0), pay(leaseMs + 5000)],
+      pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'create-order' }] },
+    },
+    'lease-expired-takeover': {
+      operations: [pay(0), pay(leaseMs + 1000)],
+      pinned: { pauseAfter: [{ op: 1, attempt: 1, step: 'create-order', ms: 2 * leaseMs }] },
+    },
+  };
+}

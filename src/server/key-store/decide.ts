@@ -1,0 +1,133 @@
+// The first step of the key store: validate the key, claim it atomically, or decide from the row
+// that already holds it (SEMANTICS.md §1.4, answered the way the chosen profile answers).
+
+import type { StepInput, StepOutcome } from '../../sim/handler.ts';
+import { IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, type HttpResponse } from '../../sim/http.ts';
+import type { Db, Row } from '../db.ts';
+import { fingerprint } from '../fingerprint.ts';
+import type { Profile } from '../profiles.ts';
+import { next, respond } from '../steps.ts';
+import type { ServerConfig } from '../strategy.ts';
+import { CLAIM, DELETE_EXPIRED, DELETE_MINE, FIND, TAKE_OVER } from './sql.ts';
+
+export interface KeyStore {
+  readonly db: Db;
+  readonly config: ServerConfig;
+  readonly profile: Profile;
+}
+
+/** Steps for requests the profile runs without a key (Stripe, Powertools): the plain payment. */
+export const UNKEYED = 'no-key:';
+
+/** Where an execution resumes, by the recovery point its predecessor committed. */
+const RESUME_AT: Readonly<Record<string, string>> = {
+  started: 'create-order',
+  order_created: 'charge-card',
+  charge_created: 'finish',
+};
+
+export function claimKey(store: KeyStore, input: StepInput): StepOutcome {
+  const { profile } = store;
+  const key = input.request.headers[IDEMPOTENCY_KEY];
+  // Powertools derives its key from the payload; an empty one is as good as none.
+  if (key === undefined || (key === '' && profile.missingKey === 'run-without')) {
+    return profile.missingKey === 'run-without'
+      ? next(`${UNKEYED}create-order`)
+      : respond(profile.missing());
+  }
+  const [min, max] = profile.keyLength;
+  if (key.length < min || key.length > max) return respond(profile.malformed(min, max));
+  const params = claimParams(store, input, key);
+  const claimed = store.db.get(CLAIM, params);
+  if (claimed) return started(input, claimed);
+  const row = store.db.get(FIND, { $scope: input.request.client, $key: key });
+  if (!row) throw new Error(`key "${key}" is neither claimable nor stored`);
+  if (Number(row.expires_at) <= input.now) {
+    // An expired key is forgotten: the request is new again (shown, not hidden).
+    store.db.run(DELETE_EXPIRED, { $id: Number(row.id), $now: input.now });
+    return reclaim(store, input, params);
+  }
+  return decide(store, input, row, params);
+}
+
+function claimParams(store: KeyStore, input: StepInput, key: string) {
+  const { request, now } = input;
+  return {
+    $scope: request.client,
+    $key: key,
+    $method: request.method,
+    $path: request.path,
+    $fingerprint: fingerprint(request),
+    $params: JSON.stringify(request.body),
+    $owner: `x${input.exec}`,
+    $now: now,
+    $lease: store.config.leaseMs,
+    $retention: store.config.retentionMs,
+  };
+}
+
+function started(input: StepInput, claimed: Row): StepOutcome {
+  input.locals.keyId = Number(claimed.id);
+  input.locals.token = Number(claimed.lease_token);
+  return next('create-order');
+}
+
+function reclaim(
+  store: KeyStore,
+  input: StepInput,
+  params: ReturnType<typeof claimParams>,
+): StepOutcome {
+  const claimed = store.db.get(CLAIM, params);
+  if (!claimed) throw new Error(`key "${params.$key}" could not be claimed after it was removed`);
+  return started(input, claimed);
+}
+
+/** The decision table for a key another request holds or held. */
+function decide(
+  store: KeyStore,
+  input: StepInput,
+  row: Row,
+  params: ReturnType<typeof claimParams>,
+): StepOutcome {
+  const { profile, db, config } = store;
+  const { request, now } = input;
+  const same =
+    row.fingerprint === params.$fingerprint &&
+    row.method === request.method &&
+    row.path === request.path;
+  if (!same && profile.checksFingerprint) return respond(profile.mismatch());
+  if (row.state === 'COMPLETED') return respond(replay(profile, row));
+  const leaseLeftMs = Number(row.lease_expires_at) - now;
+  if (row.state === 'IN_PROGRESS' && leaseLeftMs > 0) {
+    return respond(profile.inFlight(params.$key, Math.ceil(leaseLeftMs / 1000)));
+  }
+  if (profile.onFailure === 'delete') {
+    // Powertools overwrites an expired in-progress record: the whole function runs again.
+    db.run(DELETE_MINE, { $id: Number(row.id), $token: Number(row.lease_token) });
+    return reclaim(store, input, params);
+  }
+  const taken = db.get(TAKE_OVER, {
+    $id: Number(row.id),
+    $seen: Number(row.lease_token),
+    $owner: `x${input.exec}`,
+    $now: now,
+    $lease: config.leaseMs,
+  });
+  if (!taken) return respond(profile.inFlight(params.$key, 1));
+  input.locals.keyId = Number(row.id);
+  input.locals.token = Number(taken.lease_token);
+  const resume = RESUME_AT[String(taken.recovery_point)];
+  if (!resume)
+    throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
+  return next(resume);
+}
+
+function replay(profile: Profile, row: Row): HttpResponse {
+  const stored = JSON.parse(String(row.response_headers)) as Record<string, string>;
+  const headers = profile.marksReplays ? { ...stored, [IDEMPOTENT_REPLAYED]: 'true' } : stored;
+  return {
+    status: Number(row.response_status),
+    headers,
+    body: JSON.parse(String(row.response_body)),
+  };
+}

@@ -1,0 +1,55 @@
+// The key store's background jobs: a reaper that deletes expired keys, and brandur's completer
+// that re-drives keys abandoned mid-flight through the handler, as their client would.
+
+import type { Job } from '../../sim/handler.ts';
+import { IDEMPOTENCY_KEY, type Params } from '../../sim/http.ts';
+import type { Db } from '../db.ts';
+import { ABANDONED, REAP } from './sql.ts';
+
+const MINUTE_MS = 60_000;
+/** brandur's thresholds (completer.rb): at least 5 min old, idle for 1 min; 1,000 keys a run. */
+const COMPLETER = { everyMs: MINUTE_MS, ageMs: 5 * MINUTE_MS, idleMs: MINUTE_MS, limit: 1000 };
+
+export function reaper(db: Db, everyMs: number): Job {
+  return {
+    name: 'reaper',
+    everyMs,
+    run(now) {
+      const deleted = db.transaction(() => db.run(REAP, { $now: now }));
+      return {
+        requests: [],
+        changed: deleted > 0,
+        note: `deleted ${deleted} expired key${deleted === 1 ? '' : 's'}`,
+      };
+    },
+  };
+}
+
+export function completer(db: Db): Job {
+  return {
+    name: 'completer',
+    everyMs: COMPLETER.everyMs,
+    run(now) {
+      const rows = db.transaction(() =>
+        db.all(ABANDONED, {
+          $now: now,
+          $age: COMPLETER.ageMs,
+          $idle: COMPLETER.idleMs,
+          $limit: COMPLETER.limit,
+        }),
+      );
+      const requests = rows.map((row) => ({
+        method: String(row.method),
+        path: String(row.path),
+        client: String(row.scope),
+        headers: { [IDEMPOTENCY_KEY]: String(row.idem_key) },
+        body: JSON.parse(String(row.request_params)) as Params,
+      }));
+      return {
+        requests,
+        changed: false,
+        note: `re-drove ${requests.length} abandoned key${requests.length === 1 ? '' : 's'}`,
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// The key store's SQL, in one place. Every write that belongs to an execution carries its lease
+// token: a stale owner's write changes 0 rows (fencing).
+
+export const CLAIM = `INSERT INTO idempotency_keys (scope, idem_key, method, path, fingerprint, request_params,
+  lease_owner, lease_expires_at, created_at, last_run_at, expires_at)
+VALUES ($scope, $key, $method, $path, $fingerprint, $params, $owner, $now + $lease, $now, $now, $now + $retention)
+ON CONFLICT (scope, idem_key) DO NOTHING
+RETURNING id, lease_token`;
+
+export const FIND = `SELECT id, method, path, fingerprint, state, recovery_point, lease_token, lease_expires_at,
+  response_status, response_headers, response_body, expires_at
+FROM idempotency_keys WHERE scope = $scope AND idem_key = $key`;
+
+export const DELETE_EXPIRED = `DELETE FROM idempotency_keys WHERE id = $id AND expires_at <= $now`;
+
+export const DELETE_MINE = `DELETE FROM idempotency_keys WHERE id = $id AND lease_token = $token`;
+
+export const TAKE_OVER = `UPDATE idempotency_keys SET state = 'IN_PROGRESS', lease_owner = $owner,
+  lease_token = lease_token + 1, lease_expires_at = $now + $lease, attempts = attempts + 1, last_run_at = $now
+WHERE id = $id AND lease_token = $seen
+  AND (state = 'FAILED_RETRYABLE' OR (state = 'IN_PROGRESS' AND lease_expires_at <= $now))
+RETURNING lease_token, recovery_point`;
+
+export const ADVANCE = `UPDATE idempotency_keys SET recovery_point = $point, last_run_at = $now, lease_expires_at = $now + $lease
+WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
+
+export const COMPLETE = `UPDATE idempotency_keys SET state = 'COMPLETED', recovery_point = 'finished',
+  response_status = $status, response_headers = $headers, response_body = $body, completed_at = $now,
+  lease_owner = NULL, lease_expires_at = NULL
+WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
+
+export const UNLOCK = `UPDATE idempotency_keys SET state = 'FAILED_RETRYABLE', lease_owner = NULL, lease_expires_at = NULL,
+  last_run_at = $now
+WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
+
+export const ORDER_FOR_KEY = `SELECT id FROM orders WHERE idempotency_key_id = $id`;
+
+/** brandur's completer: keys left unfinished for a while, whose lease is gone. Oldest first, bounded. */
+export const ABANDONED = `SELECT scope, idem_key, method, path, request_params FROM idempotency_keys
+WHERE state <> 'COMPLETED' AND created_at < $now - $age AND last_run_at < $now - $idle
+  AND (lease_expires_at IS NULL OR lease_expires_at <= $now)
+ORDER BY id LIMIT $limit`;
+
+export const REAP = `DELETE FROM idempotency_keys WHERE expires_at <= $now`;

@@ -1,0 +1,69 @@
+// Conformance: the key store answers each key-lifecycle case as SEMANTICS.md's tables say, per
+// profile; and docs/conformance.md is what the engine does now.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  conformance,
+  conformanceMarkdown,
+  describeCell,
+  type ConformanceCell,
+} from '../../src/engine/conformance.ts';
+import type { LifecycleCase } from '../../src/scenarios/key-lifecycle.ts';
+import type { ProfileId } from '../../src/server/profiles.ts';
+import { loadEngine } from '../support/engine.ts';
+
+let cells: ConformanceCell[];
+beforeAll(async () => {
+  cells = conformance(await loadEngine());
+});
+
+const RAN_TWICE = '201 · ran again (2 orders, 2 charges)';
+const RERAN_ORDER = '201 · ran again (2 orders, 1 charge)';
+
+// Written from SEMANTICS.md §1 (decision table and profile table), not from the engine's output.
+const SPEC: Record<LifecycleCase, Record<ProfileId, string>> = {
+  // Completed → replay the stored answer; Stripe and the IETF profile mark it Idempotent-Replayed.
+  replay: {
+    ietf: '201 replayed',
+    stripe: '201 replayed',
+    brandur: '201 replayed, unmarked',
+    powertools: '201 replayed, unmarked',
+  },
+  // Mismatch: 422 / 400 idempotency_error / 409; Powertools without validation returns the old answer.
+  mismatch: { ietf: '422', stripe: '400', brandur: '409', powertools: '201 replayed, unmarked' },
+  // In flight: 409 (Powertools: IdempotencyAlreadyInProgressError, a 500); the retry then gets the replay.
+  concurrent: {
+    ietf: '409 → 201 replayed',
+    stripe: '409 → 201 replayed',
+    brandur: '409 → 201 replayed, unmarked',
+    powertools: '500 → 201 replayed, unmarked',
+  },
+  // Missing key: 400, except Stripe and Powertools, which run the request without idempotency.
+  'missing-key': { ietf: '400', stripe: '201', brandur: '400', powertools: '201' },
+  // Malformed key: 400 (Powertools cannot derive a key: IdempotencyKeyError, a 500).
+  'malformed-key': { ietf: '400', stripe: '400', brandur: '400', powertools: '500' },
+  // A retry after retention is a new request for everyone: it runs again (shown, not hidden).
+  expired: { ietf: RAN_TWICE, stripe: RAN_TWICE, brandur: RAN_TWICE, powertools: RAN_TWICE },
+  // Lease expired → take over and resume at the recovery point; Powertools re-runs the whole function.
+  'crash-then-retry': { ietf: '201', stripe: '201', brandur: '201', powertools: RERAN_ORDER },
+  'lease-expired-takeover': { ietf: '201', stripe: '201', brandur: '201', powertools: RERAN_ORDER },
+};
+
+describe('conformance', () => {
+  test('every case under every profile answers as the spec says', () => {
+    const observed = Object.fromEntries(
+      Object.keys(SPEC).map((which) => [
+        which,
+        Object.fromEntries(
+          cells.filter((c) => c.case === which).map((c) => [c.profile, describeCell(c)]),
+        ),
+      ]),
+    );
+    expect(observed).toEqual(SPEC);
+  });
+
+  test('docs/conformance.md is the table the engine produces now', () => {
+    const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+    expect(doc).toContain(conformanceMarkdown(cells));
+  });
+});
