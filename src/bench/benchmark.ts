@@ -6,8 +6,7 @@ import type { SqlJsStatic, Statement } from 'sql.js';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { resolveKnobs } from '../scenarios/knobs.ts';
 import { FAST_PRAGMAS, type SqlLogEntry } from '../server/db.ts';
-import { runStrategy, schemaImage } from '../engine/run-strategy.ts';
-import { attachLedger, checkInvariants } from '../engine/checks.ts';
+import { checkOutcome, runStrategy, schemaImage } from '../engine/run-strategy.ts';
 import type { BenchRow } from './format.ts';
 
 export const BENCH_SIZES = [1000, 10_000, 100_000] as const;
@@ -74,7 +73,7 @@ export function benchBatch(SQL: SqlJsStatic, intents: number, now: () => number)
   const knobs = resolveKnobs(scenario.id, scenario.knobs, {});
   const sqlLog: SqlLogEntry[] = [];
   const started = now();
-  const outcome = runStrategy(SQL, image, {
+  const job = {
     scenario,
     strategy: STRATEGY,
     seed: scenario.storySeed,
@@ -83,13 +82,11 @@ export function benchBatch(SQL: SqlJsStatic, intents: number, now: () => number)
     trace: false,
     operations: intents,
     sqlLog,
-  });
+  };
+  const outcome = runStrategy(SQL, image, job);
   const simulationMs = now() - started;
   try {
-    attachLedger(outcome.database, outcome.simulation.ledger);
-    const invariantsHold = checkInvariants(outcome.database, scenario.invariants).every(
-      (i) => i.holds,
-    );
+    const invariantsHold = checkOutcome(outcome, job).every((i) => i.holds);
     const floorMs = replay(SQL, image, sqlLog, now);
     return {
       intents,

@@ -1,30 +1,89 @@
-// Runs a story's invariants as SQL over the final server database, with the provider's ledger
-// attached as schema `psp` (it is a foreign system: it never lives in the server's own tables).
+// Runs a story's invariants as SQL over the final server database, with what lives outside it
+// attached: the provider's ledger as schema `psp` (a ROLLBACK never undoes a charge), and what
+// the clients were told as schema `run`.
 
-import type { Database } from 'sql.js';
-import type { InvariantSpec } from '../scenarios/types.ts';
+import type { Database, SqlValue } from 'sql.js';
+import type { InvariantSpec, KnobValues } from '../scenarios/types.ts';
 import type { Row } from '../server/db.ts';
+import type { ServerConfig } from '../server/strategy.ts';
 import type { Charge } from '../sim/provider.ts';
+import type { Answer, OperationResult } from '../sim/simulation.ts';
 import type { InvariantResult } from './types.ts';
 
-const LEDGER_SCHEMA = `CREATE TABLE psp.charges (
-  id TEXT PRIMARY KEY, intent TEXT NOT NULL, amount_cents INTEGER NOT NULL, idem_key TEXT, charged_at INTEGER NOT NULL
-) STRICT`;
-const INSERT_CHARGE = 'INSERT INTO psp.charges VALUES (?, ?, ?, ?, ?)';
-/** Violations listed in a detail; the rest are counted. */
-const DETAIL_ROWS = 5;
+/** What the run left outside the server's database: the provider's ledger and what clients were told. */
+export interface RunFacts {
+  readonly ledger: readonly Charge[];
+  readonly answers: readonly Answer[];
+  readonly operations: readonly OperationResult[];
+  readonly config: ServerConfig;
+  readonly endedAt: number;
+}
 
-export function attachLedger(database: Database, ledger: readonly Charge[]): void {
-  database.run("ATTACH DATABASE ':memory:' AS psp");
-  database.run(LEDGER_SCHEMA);
-  const insert = database.prepare(INSERT_CHARGE);
-  database.run('BEGIN');
+const FACTS_SCHEMA = [
+  "ATTACH DATABASE ':memory:' AS psp",
+  `CREATE TABLE psp.charges (
+    id TEXT PRIMARY KEY, intent TEXT NOT NULL, amount_cents INTEGER NOT NULL, idem_key TEXT, charged_at INTEGER NOT NULL
+  ) STRICT`,
+  "ATTACH DATABASE ':memory:' AS run",
+  `CREATE TABLE run.answers (
+    op INTEGER NOT NULL, attempt INTEGER NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL,
+    replayed INTEGER NOT NULL, order_ref TEXT, intent TEXT, amount_cents INTEGER
+  ) STRICT`,
+  `CREATE TABLE run.outcomes (op INTEGER PRIMARY KEY, result TEXT NOT NULL, attempts INTEGER NOT NULL, status INTEGER) STRICT`,
+  `CREATE TABLE run.meta (lease_ms INTEGER NOT NULL, retention_ms INTEGER NOT NULL, ended_at INTEGER NOT NULL) STRICT`,
+];
+
+function insertAll(database: Database, sql: string, rows: readonly SqlValue[][]): void {
+  const insert = database.prepare(sql);
   try {
-    for (const c of ledger) insert.run([c.id, c.intent, c.amountCents, c.key, c.at]);
-    database.run('COMMIT');
+    for (const row of rows) insert.run(row);
   } finally {
     insert.free();
   }
+}
+
+/** Violations listed in a detail; the rest are counted. */
+const DETAIL_ROWS = 5;
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const integer = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** Attaches the run's facts as schemas `psp` (the provider's ledger) and `run` (answers, outcomes, settings). */
+export function attachFacts(database: Database, facts: RunFacts): void {
+  for (const sql of FACTS_SCHEMA) database.run(sql);
+  database.run('BEGIN');
+  insertAll(
+    database,
+    'INSERT INTO psp.charges VALUES (?, ?, ?, ?, ?)',
+    facts.ledger.map((c) => [c.id, c.intent, c.amountCents, c.key, c.at]),
+  );
+  insertAll(
+    database,
+    'INSERT INTO run.answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    facts.answers.map((a) => {
+      const body =
+        typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : {};
+      return [
+        a.op,
+        a.attempt,
+        a.client,
+        a.status,
+        a.replayed ? 1 : 0,
+        text(body.order),
+        text(a.asked.intent),
+        integer(a.asked.amount_cents),
+      ];
+    }),
+  );
+  insertAll(
+    database,
+    'INSERT INTO run.outcomes VALUES (?, ?, ?, ?)',
+    facts.operations.map((o) => [o.op, o.result, o.attempts, o.status]),
+  );
+  insertAll(database, 'INSERT INTO run.meta VALUES (?, ?, ?)', [
+    [facts.config.leaseMs, facts.config.retentionMs, facts.endedAt],
+  ]);
+  database.run('COMMIT');
 }
 
 function rowsOf(database: Database, sql: string): Row[] {
@@ -38,24 +97,28 @@ function rowsOf(database: Database, sql: string): Row[] {
   }
 }
 
+/** Runs the invariants that apply under these knobs (some state what one profile promises). */
 export function checkInvariants(
   database: Database,
   specs: readonly InvariantSpec[],
+  knobs: KnobValues,
 ): InvariantResult[] {
-  return specs.map((spec) => {
-    const violations = rowsOf(database, spec.sql);
-    const shown = violations.slice(0, DETAIL_ROWS).map((row) => spec.describe(row));
-    const more = violations.length - shown.length;
-    const detail =
-      violations.length === 0
-        ? spec.ok
-        : `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
-    return {
-      id: spec.id,
-      title: spec.title,
-      holds: violations.length === 0,
-      detail,
-      sql: spec.sql,
-    };
-  });
+  return specs
+    .filter((spec) => spec.appliesTo?.(knobs) ?? true)
+    .map((spec) => {
+      const violations = rowsOf(database, spec.sql);
+      const shown = violations.slice(0, DETAIL_ROWS).map((row) => spec.describe(row));
+      const more = violations.length - shown.length;
+      const detail =
+        violations.length === 0
+          ? spec.ok
+          : `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`;
+      return {
+        id: spec.id,
+        title: spec.title,
+        holds: violations.length === 0,
+        detail,
+        sql: spec.sql,
+      };
+    });
 }

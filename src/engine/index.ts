@@ -5,9 +5,8 @@ import type { SqlJsStatic } from 'sql.js';
 import { SCENARIOS } from '../scenarios/index.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
-import { attachLedger, checkInvariants } from './checks.ts';
 import { traceHash } from './hash.ts';
-import { runStrategy, schemaImage } from './run-strategy.ts';
+import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
 import { readTables } from './tables.ts';
 import type { RunOptions, RunResult, ScenarioInfo, StrategyRun } from './types.ts';
 import { validateRun } from './validate.ts';
@@ -50,24 +49,18 @@ export function createEngine(SQL: SqlJsStatic): Engine {
     run(options) {
       const { scenario, seed, faults, strategies, knobs } = validateRun(options);
       const runs = strategies.map((strategy): StrategyRun => {
-        const outcome = runStrategy(SQL, image, {
-          scenario,
-          strategy,
-          seed,
-          faults,
-          knobs,
-          trace: true,
-        });
+        const job = { scenario, strategy, seed, faults, knobs, trace: true };
+        const outcome = runStrategy(SQL, image, job);
         try {
           const tables = readTables(outcome.database);
-          attachLedger(outcome.database, outcome.simulation.ledger);
+          const invariants = checkOutcome(outcome, job);
           const effects = Object.fromEntries(
             scenario.effects.map((e) => [e.name, outcome.simulation.effects[e.name] ?? 0]),
           );
           return {
             strategy,
             trace: outcome.trace.events,
-            invariants: checkInvariants(outcome.database, scenario.invariants),
+            invariants,
             effects: { ...outcome.simulation.effects, ...effects },
             tables,
             operations: outcome.simulation.operations,

@@ -9,6 +9,9 @@ import { STRATEGIES } from '../server/strategies/index.ts';
 import { RecordingChoices, SeededChoices, type Choices } from '../sim/choices.ts';
 import { simulate, type SimulationResult } from '../sim/simulation.ts';
 import { Trace } from '../sim/trace.ts';
+import type { ServerConfig } from '../server/strategy.ts';
+import { attachFacts, checkInvariants } from './checks.ts';
+import type { InvariantResult } from './types.ts';
 
 /** The schema, built once and serialised: each run deserialises it instead of re-running DDL. */
 export function schemaImage(SQL: SqlJsStatic): Uint8Array {
@@ -36,6 +39,7 @@ export interface StrategyJob {
 
 export interface StrategyOutcome {
   readonly database: Database;
+  readonly config: ServerConfig;
   readonly trace: Trace;
   readonly simulation: SimulationResult;
   /** Frees prepared statements and the database. */
@@ -76,7 +80,21 @@ export function runStrategy(
   const client = strategy.client?.newKeyPerAttempt
     ? { ...world.client, newKeyPerAttempt: true }
     : world.client;
-  const handler = strategy.create(db, job.scenario.serverConfig(job.knobs));
+  const config = job.scenario.serverConfig(job.knobs);
+  const handler = strategy.create(db, config);
   const simulation = simulate({ ...world, client }, handler, choices, trace);
-  return { database, trace, simulation, close: () => db.close() };
+  return { database, config, trace, simulation, close: () => db.close() };
+}
+
+/** Attaches what the run left outside the server's database, then runs the story's invariants. */
+export function checkOutcome(outcome: StrategyOutcome, job: StrategyJob): InvariantResult[] {
+  const { simulation } = outcome;
+  attachFacts(outcome.database, {
+    ledger: simulation.ledger,
+    answers: simulation.answers,
+    operations: simulation.operations,
+    config: outcome.config,
+    endedAt: simulation.endedAt,
+  });
+  return checkInvariants(outcome.database, job.scenario.invariants, job.knobs);
 }

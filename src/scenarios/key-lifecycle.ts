@@ -11,12 +11,7 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { choiceKnob, withDefaults } from './knobs.ts';
-import {
-  ONE_CHARGE_PER_INTENT,
-  ONE_ORDER_PER_INTENT,
-  ONE_ROW_PER_KEY,
-  PAYMENT_EFFECTS,
-} from './payment-checks.ts';
+import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { Scenario } from './types.ts';
 
 export const LIFECYCLE_CASES = [
@@ -92,7 +87,7 @@ export const keyLifecycle: Scenario = {
   strategies: ['naive', 'idempotency-key'],
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
-  invariants: [ONE_CHARGE_PER_INTENT, ONE_ORDER_PER_INTENT, ONE_ROW_PER_KEY],
+  invariants: PAYMENT_INVARIANTS,
   world(knobs, options) {
     const which = choiceKnob(knobs, 'case', LIFECYCLE_CASES);
     const { leaseMs, retentionMs } = serverConfig(knobs);

@@ -42,3 +42,63 @@ ORDER BY scope, idem_key`,
   ok: 'Every key of every client has at most one row.',
   describe: (row) => `${row.scope} has ${row.rows} rows for key ${row.idem_key}`,
 };
+
+export const OWN_ANSWERS: InvariantSpec = {
+  id: 'own-answers',
+  title: 'A client is only ever told about its own orders',
+  sql: `SELECT a.client, a.op, a.order_ref, o.scope AS owner
+FROM run.answers a JOIN orders o ON a.order_ref = 'ord_' || o.id
+WHERE o.scope <> a.client
+ORDER BY a.op, a.attempt`,
+  ok: 'Every answer named an order of the client who asked.',
+  describe: (row) => `${row.client} was told about ${row.order_ref}, an order of ${row.owner}`,
+};
+
+export const ANSWERS_MATCH: InvariantSpec = {
+  id: 'answers-match',
+  title: 'Every answer is about the payment that was asked for',
+  sql: `SELECT a.op, a.order_ref, a.amount_cents AS asked, o.amount_cents AS paid
+FROM run.answers a JOIN orders o ON a.order_ref = 'ord_' || o.id
+WHERE o.amount_cents <> a.amount_cents OR o.intent <> a.intent
+ORDER BY a.op, a.attempt`,
+  ok: 'Every answer described the payment its request asked for.',
+  describe: (row) =>
+    `request ${row.op} asked for ${row.asked} cents and was told about ${row.order_ref}, for ${row.paid}`,
+};
+
+export const NO_STORED_FAILURE: InvariantSpec = {
+  id: 'no-stored-failure',
+  title: 'A transient failure is never stored as the final answer',
+  sql: `SELECT scope, idem_key, response_status
+FROM idempotency_keys
+WHERE state = 'COMPLETED' AND response_status >= 500
+ORDER BY id`,
+  ok: 'No 5xx was stored: a retry after a transient failure can still succeed.',
+  describe: (row) =>
+    `key ${row.idem_key} of ${row.scope} stores a ${row.response_status} that every retry gets back`,
+  // Stripe (API v1) stores 5xx on purpose and says so; the other profiles promise this.
+  appliesTo: (knobs) => knobs.profile !== 'stripe',
+};
+
+export const LEASES_END: InvariantSpec = {
+  id: 'leases-end',
+  title: 'A key left in progress is locked for one lease, not forever',
+  sql: `SELECT k.scope, k.idem_key, k.lease_expires_at - k.last_run_at AS locked_ms, m.lease_ms
+FROM idempotency_keys k, run.meta m
+WHERE k.state = 'IN_PROGRESS' AND k.lease_expires_at - k.last_run_at > m.lease_ms
+ORDER BY k.id`,
+  ok: 'Every in-progress key frees itself when its lease runs out.',
+  describe: (row) =>
+    `key ${row.idem_key} of ${row.scope} is locked for ${row.locked_ms} ms; the lease is ${row.lease_ms} ms`,
+};
+
+/** The invariants of SEMANTICS.md §5 that every HTTP payment story checks. */
+export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
+  ONE_CHARGE_PER_INTENT,
+  ONE_ORDER_PER_INTENT,
+  ONE_ROW_PER_KEY,
+  OWN_ANSWERS,
+  ANSWERS_MATCH,
+  NO_STORED_FAILURE,
+  LEASES_END,
+];

@@ -10,7 +10,7 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { numberKnob } from './knobs.ts';
-import { ONE_CHARGE_PER_INTENT, ONE_ORDER_PER_INTENT, PAYMENT_EFFECTS } from './payment-checks.ts';
+import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { Scenario } from './types.ts';
 
 export const paymentLostResponse: Scenario = {
@@ -48,7 +48,7 @@ export const paymentLostResponse: Scenario = {
   strategies: ['naive', 'idempotency-key'],
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
-  invariants: [ONE_CHARGE_PER_INTENT, ONE_ORDER_PER_INTENT],
+  invariants: PAYMENT_INVARIANTS,
   world(knobs, options) {
     const count = options.operations ?? numberKnob(knobs, 'payments');
     const gap = numberKnob(knobs, 'paymentGapMs');

@@ -42,12 +42,17 @@ export type KnobSpec = KnobBase &
 export interface InvariantSpec {
   readonly id: string;
   readonly title: string;
-  /** Runs against the server database with the provider's ledger attached as schema `psp`. */
+  /**
+   * Runs against the server database, with the provider's ledger attached as schema `psp` and
+   * the run's facts as schema `run` (answers, outcomes, meta).
+   */
   readonly sql: string;
   /** The detail when it holds. */
   readonly ok: string;
   /** One violating row in words. */
   describe(row: Row): string;
+  /** Whether it is promised under these knobs (an invariant may hold for one profile only). */
+  appliesTo?(knobs: KnobValues): boolean;
 }
 
 /** An effect the story counts, with the words the page uses for it. */

@@ -6,7 +6,13 @@ import { assert } from './assert.ts';
 import type { Choices } from './choices.ts';
 import { backoffDelay, classify, mintKey, type ClientPolicy } from './client.ts';
 import type { ChargeCall, ChargeReply, Handler, Locals, StepOutcome } from './handler.ts';
-import { IDEMPOTENCY_KEY, type HttpRequest, type HttpResponse, type Params } from './http.ts';
+import {
+  IDEMPOTENCY_KEY,
+  IDEMPOTENT_REPLAYED,
+  type HttpRequest,
+  type HttpResponse,
+  type Params,
+} from './http.ts';
 import { latency, type NetworkPolicy } from './network.ts';
 import { Provider, type Charge, type ProviderPolicy } from './provider.ts';
 import { EventQueue } from './queue.ts';
@@ -80,9 +86,22 @@ export interface OperationResult {
   readonly status: number | null;
 }
 
+/** What a client was told: the client-side ledger, so invariants can check answers too. */
+export interface Answer {
+  readonly op: number;
+  readonly attempt: number;
+  readonly client: string;
+  /** The params the client sent. */
+  readonly asked: Params;
+  readonly status: number;
+  readonly replayed: boolean;
+  readonly body: unknown;
+}
+
 export interface SimulationResult {
   readonly effects: Record<string, number>;
   readonly ledger: readonly Charge[];
+  readonly answers: readonly Answer[];
   readonly operations: readonly OperationResult[];
   readonly events: number;
   readonly endedAt: number;
@@ -119,7 +138,7 @@ type SimEvent =
   | {
       readonly type: 'answer';
       readonly ref: MessageRef;
-      readonly status: number;
+      readonly response: HttpResponse;
       readonly cause: number;
     }
   | {
@@ -167,6 +186,7 @@ class Simulation {
   readonly #ops: OpState[] = [];
   readonly #execs = new Map<number, Exec>();
   readonly #effects: Record<string, number> = {};
+  readonly #answers: Answer[] = [];
   #execCount = 0;
   #finished = 0;
   #background = 0;
@@ -215,6 +235,7 @@ class Simulation {
     return {
       effects: this.#effects,
       ledger: this.#provider.ledger,
+      answers: this.#answers,
       operations: this.#ops.map((s, i) => ({
         op: i + 1,
         result: s.result,
@@ -249,7 +270,7 @@ class Simulation {
       case 'reply':
         return this.#reply(event.exec, event.reply, event.step, event.cause);
       case 'answer':
-        return this.#answer(event.ref, event.status, event.cause);
+        return this.#answer(event.ref, event.response, event.cause);
       case 'timeout':
         return this.#timeout(event.op, event.attempt, event.cause);
       case 'restart':
@@ -348,7 +369,8 @@ class Simulation {
     });
   }
 
-  #answer(ref: MessageRef, status: number, cause: number): void {
+  #answer(ref: MessageRef, response: HttpResponse, cause: number): void {
+    const { status } = response;
     const state = this.#ops[ref.op - 1];
     assert(state, `answer: unknown operation ${ref.op}`);
     if (
@@ -367,6 +389,16 @@ class Simulation {
     }
     state.phase = 'answered';
     state.status = status;
+    const operation = this.#world.operations[ref.op - 1];
+    this.#answers.push({
+      op: ref.op,
+      attempt: ref.attempt,
+      client: operation?.client ?? '',
+      asked: operation?.body ?? {},
+      status,
+      replayed: response.headers[IDEMPOTENT_REPLAYED] === 'true',
+      body: response.body,
+    });
     const seq = this.#trace.emit({
       at: this.#now,
       actor: 'client',
@@ -573,7 +605,7 @@ class Simulation {
       return;
     }
     const at = this.#now + latency(network, this.#choices, `${label}/response`);
-    this.#schedule(at, { type: 'answer', ref, status: response.status, cause: seq });
+    this.#schedule(at, { type: 'answer', ref, response, cause: seq });
   }
 
   #crash(afterStep: string, exec: number, cause: number): void {

@@ -74,6 +74,11 @@ describe('run()', () => {
     expect(run.invariants.map((i) => i.id)).toEqual([
       'one-charge-per-intent',
       'one-order-per-intent',
+      'one-row-per-key',
+      'own-answers',
+      'answers-match',
+      'no-stored-failure',
+      'leases-end',
     ]);
     for (const i of run.invariants)
       expect(i).toMatchObject({
