@@ -1,6 +1,7 @@
 // Story: one client, one key, walked through every case the IETF draft names — and answered
 // the way each profile (IETF, Stripe, brandur, Powertools) answers it.
 
+import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
 import type { Operation, PinnedFaults } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
@@ -84,7 +85,7 @@ export const keyLifecycle: Scenario = {
     ...SERVER_KNOBS,
     ...PROVIDER_KNOBS,
   ],
-  strategies: ['naive', 'idempotency-key'],
+  strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,

@@ -1,5 +1,6 @@
 // Story: the card is charged, the response is lost, the client retries.
 
+import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
 import type { Operation } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
@@ -45,7 +46,7 @@ export const paymentLostResponse: Scenario = {
     ...SERVER_KNOBS,
     ...PROVIDER_KNOBS,
   ],
-  strategies: ['naive', 'idempotency-key'],
+  strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
