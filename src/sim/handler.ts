@@ -68,6 +68,8 @@ export interface JobResult {
   readonly requests: readonly HttpRequest[];
   /** Whether it changed anything. */
   readonly changed: boolean;
+  /** Whether work is left that it will come back for, even after every client is done. */
+  readonly pending: boolean;
   /** What the job did, in words, for the trace ("deleted 3 expired keys"). */
   readonly note: string;
 }

@@ -189,6 +189,7 @@ class Simulation {
   readonly #answers: Answer[] = [];
   #execCount = 0;
   #finished = 0;
+  readonly #jobPending: boolean[] = [];
   #background = 0;
   #serverUp = true;
   #overflow = false;
@@ -665,15 +666,21 @@ class Simulation {
 
   // ---- background jobs ----
 
-  /** Runs a job and re-drives what it returns; it keeps ticking while clients still have work. */
+  /**
+   * Runs a job and re-drives what it returns. It keeps ticking while clients still have work,
+   * or while the job itself says work is left for it (a completer with unfinished keys).
+   */
   #job(index: number): void {
     const job = this.#handler.jobs[index];
     assert(job, `job: unknown job ${index}`);
-    if (this.#finished === this.#world.operations.length && this.#execs.size === 0) return;
+    const clientsBusy = this.#finished < this.#world.operations.length || this.#execs.size > 0;
+    // Until a job has run once, assume it has work: it must get to look.
+    if (!clientsBusy && !(this.#jobPending[index] ?? true)) return;
     this.#schedule(this.#now + job.everyMs, { type: 'job', job: index });
     if (!this.#serverUp) return;
     this.#trace.cause = undefined;
     const result = job.run(this.#now);
+    this.#jobPending[index] = result.pending;
     // A run that found nothing to do stays out of the trace: a reaper ticks for days.
     if (!result.changed && result.requests.length === 0) return;
     const seq = this.#trace.emit({

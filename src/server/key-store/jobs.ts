@@ -4,7 +4,7 @@
 import type { Job } from '../../sim/handler.ts';
 import { IDEMPOTENCY_KEY, type Params } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
-import { ABANDONED, REAP } from './sql.ts';
+import { ABANDONED, REAP, UNFINISHED } from './sql.ts';
 
 const MINUTE_MS = 60_000;
 /** brandur's thresholds (completer.rb): at least 5 min old, idle for 1 min; 1,000 keys a run. */
@@ -19,6 +19,7 @@ export function reaper(db: Db, everyMs: number): Job {
       return {
         requests: [],
         changed: deleted > 0,
+        pending: false,
         note: `deleted ${deleted} expired key${deleted === 1 ? '' : 's'}`,
       };
     },
@@ -45,9 +46,12 @@ export function completer(db: Db): Job {
         headers: { [IDEMPOTENCY_KEY]: String(row.idem_key) },
         body: JSON.parse(String(row.request_params)) as Params,
       }));
+      // Unfinished keys keep the completer coming back, as the real one polls forever.
+      const pending = Number(db.get(UNFINISHED)?.n) > 0;
       return {
         requests,
         changed: false,
+        pending,
         note: `re-drove ${requests.length} abandoned key${requests.length === 1 ? '' : 's'}`,
       };
     },

@@ -42,3 +42,5 @@ WHERE state <> 'COMPLETED' AND created_at < $now - $age AND last_run_at < $now -
 ORDER BY id LIMIT $limit`;
 
 export const REAP = `DELETE FROM idempotency_keys WHERE expires_at <= $now`;
+
+export const UNFINISHED = `SELECT count(*) AS n FROM idempotency_keys WHERE state <> 'COMPLETED'`;
