@@ -16,7 +16,10 @@ export interface ConformanceCell {
   readonly stored: boolean;
   /** Whether it was marked `Idempotent-Replayed: true`. */
   readonly replayed: boolean;
-  /** Orders created and cards charged in the whole case: above 1, the work ran again. */
+  /**
+   * Orders created and cards charged in the whole case for the intent of the last request:
+   * above 1, the work ran again. Another client's payment in the same case is not a rerun.
+   */
   readonly orders: number;
   readonly charges: number;
 }
@@ -36,6 +39,11 @@ export function conformance(engine: Engine): ConformanceCell[] {
       const last = received.at(-1);
       const response = last && run.trace.find((e) => e.seq === last.cause);
       const exec = response?.kind === 'response' ? response.exec : -1;
+      const request = run.trace.find((e) => e.kind === 'request' && e.op === probe);
+      const intent = request?.kind === 'request' ? request.body.intent : undefined;
+      const effects = (name: string) =>
+        run.trace.filter((e) => e.kind === 'effect' && e.name === name && e.subject === intent)
+          .length;
       const worked = run.trace.some(
         (e) => e.kind === 'step' && e.exec === exec && e.step !== 'claim-key',
       );
@@ -46,8 +54,8 @@ export function conformance(engine: Engine): ConformanceCell[] {
         status: last?.kind === 'receive' ? last.status : null,
         stored: response?.kind === 'response' && response.status < 300 && !worked,
         replayed: response?.kind === 'response' && response.headers[IDEMPOTENT_REPLAYED] === 'true',
-        orders: run.effects['order-created'] ?? 0,
-        charges: run.effects['card-charged'] ?? 0,
+        orders: effects('order-created'),
+        charges: effects('card-charged'),
       };
     }),
   );

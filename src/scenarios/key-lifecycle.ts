@@ -23,7 +23,10 @@ export const LIFECYCLE_CASES = [
   'malformed-key',
   'expired',
   'crash-then-retry',
+  'crash-after-charge',
   'lease-expired-takeover',
+  'shared-key',
+  'provider-recovers',
 ] as const;
 export type LifecycleCase = (typeof LIFECYCLE_CASES)[number];
 
@@ -38,13 +41,34 @@ export const CASE_TEXT: Readonly<Record<LifecycleCase, string>> = {
     'The payment completes; the client retries with the same key one minute after the key expired.',
   'crash-then-retry':
     'The server crashes right after it creates the order; the client tries again once the lease is over.',
+  'crash-after-charge':
+    'The server crashes right after it records the charge, before it answers; the client tries again once the lease is over.',
   'lease-expired-takeover':
     'The first execution stalls after creating the order for twice the lease; a retry takes the key over and finishes, and the stale one wakes up too late.',
+  'shared-key':
+    'The payment completes; 5 s later another customer sends the same key, to pay the same amount for an order of its own.',
+  'provider-recovers':
+    'The payment provider is down for the first 5 s (an outage of 5000 ms), so the payment fails; 10 s in, the provider is back and the client pays again with the same key.',
 };
 
 // 20 characters: long enough for brandur's minimum, short enough for everyone's maximum.
 const KEY = 'key_5e1f0c3a9b7d2468';
 const BODY = { intent: 'pi_1', amount_cents: 4200 };
+
+/**
+ * `shared-key`: the second customer's own payment, alike in all but the intent. Not identical: a
+ * store that checks payloads answers a reused key from its row only for an identical payload, and
+ * an identical payload names the first customer's intent, which even the correct store would then
+ * pay a second time (intents here are global, like a provider's payment intents). So: the same
+ * amount, its own intent. With keys shared, the stores that check payloads (IETF, Stripe, brandur)
+ * refuse the second customer; Powertools, which checks none by default, hands it the first
+ * customer's order: the leak.
+ */
+const OTHER_CUSTOMER = { client: 'customer-2', body: { intent: 'pi_2', amount_cents: 4200 } };
+
+/** `provider-recovers`: how long the provider is down from the start, and when the client pays again. */
+const PROVIDER_DOWN_MS = 5000;
+const PAY_AGAIN_AT_MS = 10_000;
 
 function pay(at: number, extra: Partial<Operation> = {}): Operation {
   return {
@@ -94,7 +118,14 @@ export const keyLifecycle: Scenario = {
     const { leaseMs, retentionMs } = serverConfig(knobs);
     const script = cases(leaseMs, retentionMs)[which];
     const world = httpWorld(knobs, options, script.operations);
-    return { ...world, pinned: options.faults ? (script.pinned ?? {}) : {} };
+    if (!options.faults) return { ...world, pinned: {} };
+    // A case's outage is a pinned fault: the Provider outage knob can only make it longer.
+    const outageUntilMs = Math.max(world.provider.outageUntilMs, script.providerDownMs ?? 0);
+    return {
+      ...world,
+      provider: { ...world.provider, outageUntilMs },
+      pinned: script.pinned ?? {},
+    };
   },
   serverConfig,
 };
@@ -102,6 +133,8 @@ export const keyLifecycle: Scenario = {
 interface CaseScript {
   readonly operations: readonly Operation[];
   readonly pinned?: PinnedFaults;
+  /** The payment provider is down from the start for this long. */
+  readonly providerDownMs?: number;
 }
 
 function cases(leaseMs: number, retentionMs: number): Record<LifecycleCase, CaseScript> {
@@ -116,9 +149,19 @@ function cases(leaseMs: number, retentionMs: number): Record<LifecycleCase, Case
       operations: [pay(0), pay(leaseMs + 5000)],
       pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'create-order' }] },
     },
+    // Every payment strategy names the step that records the provider's charge `record-charge`.
+    'crash-after-charge': {
+      operations: [pay(0), pay(leaseMs + 5000)],
+      pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'record-charge' }] },
+    },
     'lease-expired-takeover': {
       operations: [pay(0), pay(leaseMs + 1000)],
       pinned: { pauseAfter: [{ op: 1, attempt: 1, step: 'create-order', ms: 2 * leaseMs }] },
+    },
+    'shared-key': { operations: [pay(0), pay(5000, OTHER_CUSTOMER)] },
+    'provider-recovers': {
+      operations: [pay(0), pay(PAY_AGAIN_AT_MS)],
+      providerDownMs: PROVIDER_DOWN_MS,
     },
   };
 }

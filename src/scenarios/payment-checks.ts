@@ -1,6 +1,20 @@
 // Effects and invariants of the payment stories, written as SQL over the final state.
 
+import type { SqlValue } from '../server/db.ts';
 import type { EffectSpec, InvariantSpec } from './types.ts';
+
+const UNITS: readonly (readonly [number, string])[] = [
+  [3_600_000, 'h'],
+  [60_000, 'min'],
+  [1000, 's'],
+];
+
+/** Milliseconds in the largest whole unit, for a detail: "24 h", "90 s", "1500 ms". */
+function duration(value: SqlValue | undefined): string {
+  const ms = Number(value);
+  const unit = UNITS.find(([size]) => ms >= size && ms % size === 0);
+  return unit ? `${ms / unit[0]} ${unit[1]}` : `${ms} ms`;
+}
 
 export const PAYMENT_EFFECTS: readonly EffectSpec[] = [
   { name: 'card-charged', label: 'Card charges' },
@@ -57,13 +71,16 @@ ORDER BY a.op, a.attempt`,
 export const ANSWERS_MATCH: InvariantSpec = {
   id: 'answers-match',
   title: 'Every answer is about the payment that was asked for',
-  sql: `SELECT a.op, a.order_ref, a.amount_cents AS asked, o.amount_cents AS paid
+  sql: `SELECT a.op, a.order_ref, a.intent AS asked_intent, a.amount_cents AS asked,
+  o.intent AS paid_intent, o.amount_cents AS paid
 FROM run.answers a JOIN orders o ON a.order_ref = 'ord_' || o.id
 WHERE o.amount_cents <> a.amount_cents OR o.intent <> a.intent
 ORDER BY a.op, a.attempt`,
   ok: 'Every answer described the payment its request asked for.',
+  // Both the intent and the amount: an answer about another intent for the same amount must
+  // read as wrong too.
   describe: (row) =>
-    `request ${row.op} asked for ${row.asked} cents and was told about ${row.order_ref}, for ${row.paid}`,
+    `request ${row.op} asked to pay ${row.asked} cents for ${row.asked_intent} and was told about ${row.order_ref}: ${row.paid} cents for ${row.paid_intent}`,
 };
 
 export const NO_STORED_FAILURE: InvariantSpec = {
@@ -89,7 +106,20 @@ WHERE k.state = 'IN_PROGRESS' AND k.lease_expires_at - k.last_run_at > m.lease_m
 ORDER BY k.id`,
   ok: 'Every in-progress key frees itself when its lease runs out.',
   describe: (row) =>
-    `key ${row.idem_key} of ${row.scope} is locked for ${row.locked_ms} ms; the lease is ${row.lease_ms} ms`,
+    `key ${row.idem_key} of ${row.scope} is locked for ${duration(row.locked_ms)}; the lease is ${duration(row.lease_ms)}`,
+};
+
+export const NO_STALE_WRITES: InvariantSpec = {
+  id: 'no-stale-writes',
+  title: 'A stale lease holder never commits',
+  // The schema fills stale_writes: a trigger records each committed key write whose writer's
+  // token is below the row's (its owner was taken over), where a fence would have stopped it.
+  sql: `SELECT scope, idem_key, writer_token, lease_token, state_before, point_before, state_after, point_after
+FROM stale_writes
+ORDER BY id`,
+  ok: 'Every write to a key came from the execution holding its lease.',
+  describe: (row) =>
+    `key ${row.idem_key} of ${row.scope}: the owner with token ${row.writer_token} wrote after token ${row.lease_token} took over (${row.state_before} at ${row.point_before} → ${row.state_after} at ${row.point_after})`,
 };
 
 /** The invariants of SEMANTICS.md §5 that every HTTP payment story checks. */
@@ -101,4 +131,5 @@ export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
   ANSWERS_MATCH,
   NO_STORED_FAILURE,
   LEASES_END,
+  NO_STALE_WRITES,
 ];

@@ -50,6 +50,11 @@ export function markPaid(db: Db, orderId: number, chargeId: string): void {
 
 /** 201 Created with the order, as both first answers and replays carry it. */
 export function orderCreated(db: Db, orderId: number): HttpResponse {
+  return orderResponse(db, orderId, 201);
+}
+
+/** The order as an answer; 200 when a repeat finds an order that already exists. */
+export function orderResponse(db: Db, orderId: number, status: 200 | 201): HttpResponse {
   const order = db.get(ORDER_BY_ID, { $id: orderId });
   const body = {
     order: `ord_${orderId}`,
@@ -58,5 +63,5 @@ export function orderCreated(db: Db, orderId: number): HttpResponse {
     status: order?.status,
     charge: order?.psp_charge_id,
   };
-  return json(201, body, { Location: `/payments/ord_${orderId}` });
+  return json(status, body, { Location: `/payments/ord_${orderId}` });
 }

@@ -19,6 +19,7 @@ CREATE TABLE idempotency_keys (
                    CHECK (recovery_point IN ('started', 'order_created', 'charge_created', 'finished')),
   lease_owner      TEXT,                       -- the execution holding the lease
   lease_token      INTEGER NOT NULL DEFAULT 1, -- fencing token: a takeover increments it
+  written_by_token INTEGER NOT NULL DEFAULT 1, -- the token of the execution that wrote the row last
   lease_expires_at INTEGER,
   attempts         INTEGER NOT NULL DEFAULT 1,
   response_status  INTEGER,
@@ -48,6 +49,33 @@ BEFORE UPDATE OF response_status, response_headers, response_body ON idempotency
 WHEN OLD.state = 'COMPLETED'
 BEGIN SELECT RAISE(ABORT, 'a completed response is immutable'); END;
 
+-- A stale lease holder never commits (SEMANTICS.md §5): every write of an execution names its
+-- token, and one below the row's token comes from an owner whose key was taken over. Recorded,
+-- not refused: the fenced store never writes so (its writes need the row's token, or change
+-- nothing), and a buggy store should show what its stale owner did rather than be saved by the
+-- schema. Rows of a rolled-back step roll back with it: only committed writes stay here.
+CREATE TABLE stale_writes (
+  id           INTEGER PRIMARY KEY,
+  key_id       INTEGER NOT NULL,               -- no foreign key: the record outlives a reaped key
+  scope        TEXT    NOT NULL,
+  idem_key     TEXT    NOT NULL,
+  writer_token INTEGER NOT NULL,
+  lease_token  INTEGER NOT NULL,               -- the token of the owner it wrote over
+  state_before TEXT    NOT NULL,
+  point_before TEXT    NOT NULL,
+  state_after  TEXT    NOT NULL,
+  point_after  TEXT    NOT NULL
+) STRICT;
+
+CREATE TRIGGER idempotency_keys_stale_write AFTER UPDATE ON idempotency_keys
+WHEN NEW.written_by_token < OLD.lease_token
+BEGIN
+  INSERT INTO stale_writes (key_id, scope, idem_key, writer_token, lease_token,
+                            state_before, point_before, state_after, point_after)
+  VALUES (NEW.id, NEW.scope, NEW.idem_key, NEW.written_by_token, OLD.lease_token,
+          OLD.state, OLD.recovery_point, NEW.state, NEW.recovery_point);
+END;
+
 CREATE TABLE orders (
   id                 INTEGER PRIMARY KEY,
   scope              TEXT    NOT NULL,
@@ -60,3 +88,35 @@ CREATE TABLE orders (
 ) STRICT;
 
 CREATE INDEX orders_intent ON orders (intent);
+
+-- The key table of the buggy key strategies (check-then-insert, key-after-effect). Deliberately
+-- no UNIQUE (scope, idem_key): check-then-insert trusts its SELECT to keep keys unique, and two
+-- requests that both SELECT before either INSERTs both go ahead (SEMANTICS.md §3, bug B1). A
+-- unique constraint would turn that race into a failed insert and hide the bug.
+CREATE TABLE checked_keys (
+  id               INTEGER PRIMARY KEY,
+  scope            TEXT    NOT NULL,
+  idem_key         TEXT    NOT NULL,
+  -- Bound to its request like the correct store's keys, so these strategies show only their own bug.
+  fingerprint      TEXT    NOT NULL,
+  response_status  INTEGER,                    -- NULL while the request that inserted it runs
+  response_headers TEXT CHECK (response_headers IS NULL OR json_valid(response_headers)),
+  response_body    TEXT,
+  created_at       INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX checked_keys_key ON checked_keys (scope, idem_key);
+
+-- The upsert strategy's natural key: one order per (client, payment intent), claimed with
+-- ON CONFLICT before the order exists. A table of its own, so orders stays free of the
+-- constraint and naive can still show two orders for one intent.
+CREATE TABLE intent_orders (
+  scope         TEXT    NOT NULL,
+  intent        TEXT    NOT NULL,
+  order_id      INTEGER UNIQUE REFERENCES orders (id),
+  -- Set when the provider refused or did not answer: a repeat may charge again, with the same
+  -- provider key, instead of waiting on an order that nobody is paying for.
+  charge_failed INTEGER NOT NULL DEFAULT 0 CHECK (charge_failed IN (0, 1)),
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (scope, intent)
+) STRICT;

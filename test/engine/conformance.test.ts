@@ -46,7 +46,23 @@ const SPEC: Record<LifecycleCase, Record<ProfileId, string>> = {
   expired: { ietf: RAN_TWICE, stripe: RAN_TWICE, brandur: RAN_TWICE, powertools: RAN_TWICE },
   // Lease expired → take over and resume at the recovery point; Powertools re-runs the whole function.
   'crash-then-retry': { ietf: '201', stripe: '201', brandur: '201', powertools: RERAN_ORDER },
+  // Crash after the charge is recorded (recovery point charge_created): the takeover resumes at
+  // the finish and charges nothing. Powertools overwrites the expired record and re-runs the
+  // whole function; its new record derives a new provider key, so the card is charged again.
+  'crash-after-charge': { ietf: '201', stripe: '201', brandur: '201', powertools: RAN_TWICE },
   'lease-expired-takeover': { ietf: '201', stripe: '201', brandur: '201', powertools: RERAN_ORDER },
+  // Keys are scoped per client: another client's key is a new request for everyone, paid once.
+  'shared-key': { ietf: '201', stripe: '201', brandur: '201', powertools: '201' },
+  // A 503 while the provider is down. IETF and brandur unlock the key: the payment 10 s later
+  // resumes at its recovery point and charges. Stripe stored the 503 and replays it. Powertools
+  // deleted the record: each of the 4 attempts in the outage (3 retries) and the payment after
+  // it creates its own order, and only the last one charges.
+  'provider-recovers': {
+    ietf: '201',
+    stripe: '503',
+    brandur: '201',
+    powertools: '201 · ran again (5 orders, 1 charge)',
+  },
 };
 
 describe('conformance', () => {

@@ -22,6 +22,15 @@ describe('scenarios()', () => {
     expect(info?.strategies.map((s) => [s.id, s.correct])).toEqual([
       ['naive', false],
       ['idempotency-key', true],
+      ['upsert', true],
+      ['check-then-insert', false],
+      ['key-after-effect', false],
+      ['new-key-per-retry', false],
+      ['global-key-scope', false],
+      ['no-fingerprint', false],
+      ['cache-5xx', false],
+      ['no-lease-expiry', false],
+      ['lease-no-fence', false],
     ]);
     expect(info?.defaultStrategies).toEqual(['naive', 'idempotency-key']);
     for (const knob of info?.knobs ?? []) {
@@ -79,6 +88,7 @@ describe('run()', () => {
       'answers-match',
       'no-stored-failure',
       'leases-end',
+      'no-stale-writes',
     ]);
     for (const i of run.invariants)
       expect(i).toMatchObject({

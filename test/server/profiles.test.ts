@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import { PROFILES, type ProfileId } from '../../src/server/profiles.ts';
 import { idempotencyKey } from '../../src/server/strategies/idempotency-key.ts';
-import { Provider, type ProviderPolicy } from '../../src/sim/provider.ts';
+import type { ProviderPolicy } from '../../src/sim/provider.ts';
 import { loadSql } from '../support/sql.ts';
-import { Execution, freshDb, payment } from '../support/server.ts';
+import { Execution, payment, serve } from '../support/server.ts';
 
 let SQL: SqlJsStatic;
 beforeAll(async () => {
@@ -16,20 +16,11 @@ beforeAll(async () => {
 const KEY = 'key_0123456789abcdef'; // 20 characters: fits every profile
 
 function setup(profile: ProfileId, provider: Partial<ProviderPolicy> = {}) {
-  const db = freshDb(SQL);
-  const psp = new Provider({
-    latencyMs: 100,
-    honoursKeys: true,
-    outageUntilMs: 0,
-    lostReply: 0,
-    ...provider,
-  });
   const { leaseMs, retentionMs } = PROFILES[profile];
-  const handler = idempotencyKey.create(db, { profile, leaseMs, retentionMs });
-  let exec = 0;
-  const start = () => new Execution(handler, psp, payment(KEY), ++exec);
-  const count = (sql: string) => Number(db.get(sql)?.n);
-  return { db, psp, handler, start, count };
+  const env = serve(SQL, idempotencyKey, { profile, leaseMs, retentionMs }, provider);
+  const start = () => env.start(payment(KEY));
+  const count = (sql: string) => Number(env.db.get(sql)?.n);
+  return { ...env, psp: env.provider, start, count };
 }
 
 describe('when the provider is down (503, nothing charged) and then recovers', () => {

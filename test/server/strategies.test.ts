@@ -4,9 +4,8 @@ import type { SqlJsStatic } from 'sql.js';
 import { idempotencyKey } from '../../src/server/strategies/idempotency-key.ts';
 import { naive } from '../../src/server/strategies/naive.ts';
 import type { ServerConfig } from '../../src/server/strategy.ts';
-import { Provider } from '../../src/sim/provider.ts';
 import { loadSql } from '../support/sql.ts';
-import { Execution, freshDb, payment } from '../support/server.ts';
+import { payment, serve } from '../support/server.ts';
 
 let SQL: SqlJsStatic;
 beforeAll(async () => {
@@ -16,17 +15,7 @@ beforeAll(async () => {
 const config: ServerConfig = { profile: 'ietf', leaseMs: 90_000, retentionMs: 86_400_000 };
 
 function setup(strategy = idempotencyKey) {
-  const db = freshDb(SQL);
-  const provider = new Provider({
-    latencyMs: 100,
-    honoursKeys: true,
-    outageUntilMs: 0,
-    lostReply: 0,
-  });
-  const handler = strategy.create(db, config);
-  let exec = 0;
-  const start = (request = payment('key-1')) => new Execution(handler, provider, request, ++exec);
-  return { db, provider, start };
+  return serve(SQL, strategy, config);
 }
 
 describe('naive', () => {

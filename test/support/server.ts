@@ -2,9 +2,10 @@
 import type { SqlJsStatic } from 'sql.js';
 import { schemaImage } from '../../src/engine/run-strategy.ts';
 import { openDb, type OpenDb, type SqlLogEntry } from '../../src/server/db.ts';
+import type { ServerConfig, Strategy } from '../../src/server/strategy.ts';
 import type { Handler, Locals, StepInput } from '../../src/sim/handler.ts';
 import type { HttpRequest, HttpResponse } from '../../src/sim/http.ts';
-import { Provider } from '../../src/sim/provider.ts';
+import { Provider, type ProviderPolicy } from '../../src/sim/provider.ts';
 
 export function freshDb(SQL: SqlJsStatic, log?: SqlLogEntry[]): OpenDb {
   return openDb(new SQL.Database(schemaImage(SQL)), log);
@@ -23,6 +24,31 @@ export function payment(
     body: { intent: 'pi_1', amount_cents: amount },
     ...rest,
   };
+}
+
+/**
+ * A strategy's handler on a fresh database, and a provider that honours keys and is up unless
+ * `policy` says otherwise. `start` begins an execution (of a payment with key-1 by default).
+ */
+export function serve(
+  SQL: SqlJsStatic,
+  strategy: Strategy,
+  config: ServerConfig,
+  policy: Partial<ProviderPolicy> = {},
+) {
+  const db = freshDb(SQL);
+  const provider = new Provider({
+    latencyMs: 100,
+    honoursKeys: true,
+    outageUntilMs: 0,
+    lostReply: 0,
+    ...policy,
+  });
+  const handler = strategy.create(db, config);
+  let exec = 0;
+  const start = (request = payment('key-1')) => new Execution(handler, provider, request, ++exec);
+  const count = (table: string) => Number(db.get(`SELECT count(*) AS n FROM ${table}`)?.n);
+  return { db, provider, handler, start, count };
 }
 
 /** One execution of a handler, advanced a step at a time; provider calls are answered at once. */

@@ -2,18 +2,42 @@
 // that already holds it (SEMANTICS.md §1.4, answered the way the chosen profile answers).
 
 import type { StepInput, StepOutcome } from '../../sim/handler.ts';
-import { IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, type HttpResponse } from '../../sim/http.ts';
+import { IDEMPOTENCY_KEY, type HttpRequest } from '../../sim/http.ts';
 import type { Db, Row } from '../db.ts';
 import { fingerprint } from '../fingerprint.ts';
-import type { Profile } from '../profiles.ts';
+import { PROFILES, type Profile } from '../profiles.ts';
 import { next, respond } from '../steps.ts';
 import type { ServerConfig } from '../strategy.ts';
-import { CLAIM, DELETE_EXPIRED, DELETE_MINE, FIND, TAKE_OVER } from './sql.ts';
+import {
+  CLAIM,
+  DELETE_EXPIRED,
+  DELETE_MINE,
+  FENCED_WRITES,
+  FIND,
+  TAKE_OVER,
+  type KeyWrites,
+} from './sql.ts';
+import { replay } from './stored-response.ts';
 
 export interface KeyStore {
   readonly db: Db;
   readonly config: ServerConfig;
   readonly profile: Profile;
+  /** Whose keys a request's key is one of: keys are unique per client (SEMANTICS.md §1.2). */
+  readonly scope: (request: HttpRequest) => string;
+  /** How an execution writes its key: fenced by its lease token (SEMANTICS.md §1.5). */
+  readonly writes: KeyWrites;
+}
+
+/** The store as SEMANTICS.md §1 specifies it, answering like the configured profile. */
+export function keyStore(db: Db, config: ServerConfig): KeyStore {
+  return {
+    db,
+    config,
+    profile: PROFILES[config.profile],
+    scope: (request) => request.client,
+    writes: FENCED_WRITES,
+  };
 }
 
 /** Steps for requests the profile runs without a key (Stripe, Powertools): the plain payment. */
@@ -40,7 +64,7 @@ export function claimKey(store: KeyStore, input: StepInput): StepOutcome {
   const params = claimParams(store, input, key);
   const claimed = store.db.get(CLAIM, params);
   if (claimed) return started(input, claimed);
-  const row = store.db.get(FIND, { $scope: input.request.client, $key: key });
+  const row = store.db.get(FIND, { $scope: params.$scope, $key: key });
   if (!row) throw new Error(`key "${key}" is neither claimable nor stored`);
   if (Number(row.expires_at) <= input.now) {
     // An expired key is forgotten: the request is new again (shown, not hidden).
@@ -53,7 +77,7 @@ export function claimKey(store: KeyStore, input: StepInput): StepOutcome {
 function claimParams(store: KeyStore, input: StepInput, key: string) {
   const { request, now } = input;
   return {
-    $scope: request.client,
+    $scope: store.scope(request),
     $key: key,
     $method: request.method,
     $path: request.path,
@@ -96,7 +120,7 @@ function decide(
     row.method === request.method &&
     row.path === request.path;
   if (!same && profile.checksFingerprint) return respond(profile.mismatch());
-  if (row.state === 'COMPLETED') return respond(replay(profile, row));
+  if (row.state === 'COMPLETED') return respond(replay(row, profile.marksReplays));
   const leaseLeftMs = Number(row.lease_expires_at) - now;
   if (row.state === 'IN_PROGRESS' && leaseLeftMs > 0) {
     return respond(profile.inFlight(params.$key, Math.ceil(leaseLeftMs / 1000)));
@@ -120,14 +144,4 @@ function decide(
   if (!resume)
     throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
   return next(resume);
-}
-
-function replay(profile: Profile, row: Row): HttpResponse {
-  const stored = JSON.parse(String(row.response_headers)) as Record<string, string>;
-  const headers = profile.marksReplays ? { ...stored, [IDEMPOTENT_REPLAYED]: 'true' } : stored;
-  return {
-    status: Number(row.response_status),
-    headers,
-    body: JSON.parse(String(row.response_body)),
-  };
 }

@@ -16,22 +16,47 @@ export const DELETE_EXPIRED = `DELETE FROM idempotency_keys WHERE id = $id AND e
 export const DELETE_MINE = `DELETE FROM idempotency_keys WHERE id = $id AND lease_token = $token`;
 
 export const TAKE_OVER = `UPDATE idempotency_keys SET state = 'IN_PROGRESS', lease_owner = $owner,
-  lease_token = lease_token + 1, lease_expires_at = $now + $lease, attempts = attempts + 1, last_run_at = $now
+  lease_token = lease_token + 1, written_by_token = lease_token + 1, lease_expires_at = $now + $lease,
+  attempts = attempts + 1, last_run_at = $now
 WHERE id = $id AND lease_token = $seen
   AND (state = 'FAILED_RETRYABLE' OR (state = 'IN_PROGRESS' AND lease_expires_at <= $now))
 RETURNING lease_token, recovery_point`;
 
-export const ADVANCE = `UPDATE idempotency_keys SET recovery_point = $point, last_run_at = $now, lease_expires_at = $now + $lease
-WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
+/** The statements an execution writes its own key row with; each names the writer's token. */
+export interface KeyWrites {
+  readonly advance: string;
+  readonly complete: string;
+  readonly unlock: string;
+  readonly deleteMine: string;
+}
 
-export const COMPLETE = `UPDATE idempotency_keys SET state = 'COMPLETED', recovery_point = 'finished',
+/** The writes, each landing only on a row that `mine` says still belongs to this execution. */
+function keyWrites(mine: string): KeyWrites {
+  return {
+    advance: `UPDATE idempotency_keys SET recovery_point = $point, last_run_at = $now, lease_expires_at = $now + $lease,
+  written_by_token = $token
+WHERE ${mine}`,
+    complete: `UPDATE idempotency_keys SET state = 'COMPLETED', recovery_point = 'finished',
   response_status = $status, response_headers = $headers, response_body = $body, completed_at = $now,
-  lease_owner = NULL, lease_expires_at = NULL
-WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
+  lease_owner = NULL, lease_expires_at = NULL, written_by_token = $token
+WHERE ${mine}`,
+    unlock: `UPDATE idempotency_keys SET state = 'FAILED_RETRYABLE', lease_owner = NULL, lease_expires_at = NULL,
+  last_run_at = $now, written_by_token = $token
+WHERE ${mine}`,
+    deleteMine: `DELETE FROM idempotency_keys WHERE ${mine}`,
+  };
+}
 
-export const UNLOCK = `UPDATE idempotency_keys SET state = 'FAILED_RETRYABLE', lease_owner = NULL, lease_expires_at = NULL,
-  last_run_at = $now
-WHERE id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`;
+/** Fenced: a write lands only while the row is in progress under this execution's token. */
+export const FENCED_WRITES = keyWrites(
+  `id = $id AND lease_token = $token AND state = 'IN_PROGRESS'`,
+);
+
+/**
+ * Bug B10: by id alone. The token is handed out and written down but never checked, so an
+ * owner whose lease was taken over still writes (the schema records it in stale_writes).
+ */
+export const UNFENCED_WRITES = keyWrites('id = $id');
 
 export const ORDER_FOR_KEY = `SELECT id FROM orders WHERE idempotency_key_id = $id`;
 

@@ -1,24 +1,22 @@
 // idempotency-key: the Stripe/IETF-style key store. An atomic claim before any side effect, a
 // fingerprint check, a lease with a fencing token, atomic phases with recovery points, a
 // provider key derived from the stored row, a stored response replayed on every retry — each
-// answered the way the chosen profile (IETF, Stripe, brandur, Powertools) answers.
+// answered the way the chosen profile (IETF, Stripe, brandur, Powertools) answers. The buggy
+// key stores (global-key-scope, no-fingerprint, cache-5xx, …) are this store with one flaw.
 
-import type { ChargeReply, StepInput, StepOutcome } from '../../sim/handler.ts';
+import type { ChargeReply, Handler, StepInput, StepOutcome } from '../../sim/handler.ts';
 import type { HttpResponse } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
-import { claimKey, UNKEYED, type KeyStore } from '../key-store/decide.ts';
+import { claimKey, keyStore, UNKEYED, type KeyStore } from '../key-store/decide.ts';
 import { completer, reaper } from '../key-store/jobs.ts';
-import { ADVANCE, COMPLETE, DELETE_MINE, ORDER_FOR_KEY, UNLOCK } from '../key-store/sql.ts';
+import { ORDER_FOR_KEY } from '../key-store/sql.ts';
+import { storedResponse } from '../key-store/stored-response.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
-import { PROFILES } from '../profiles.ts';
 import { Fenced, next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { plainPaymentSteps } from './naive.ts';
 
 const HOUR_MS = 3_600_000;
-
-/** Response headers worth replaying; per-exchange ones (dates, rate limits) are not stored. */
-const REPLAYED_HEADERS = ['Content-Type', 'Location'];
 
 export const idempotencyKey: Strategy = {
   id: 'idempotency-key',
@@ -28,50 +26,58 @@ export const idempotencyKey: Strategy = {
   correct: true,
   exposedBy:
     'A client that mints a new key for each retry, or a retry that comes after the key expired.',
-  create(db, config) {
-    const store: KeyStore = { db, config, profile: PROFILES[config.profile] };
-    const jobs = [reaper(db, HOUR_MS), ...(store.profile.completer ? [completer(db)] : [])];
-    return stepHandler(
-      db,
-      'claim-key',
-      {
-        'claim-key': (input) => claimKey(store, input),
-        'create-order': (input, effect) => {
-          const orderId = insertOrder(db, input, Number(input.locals.keyId));
-          advance(store, input, 'order_created');
-          effect('order-created', paymentOf(input).intent);
-          input.locals.orderId = orderId;
-          return next('charge-card');
-        },
-        'charge-card': (input) => {
-          // Renew the lease first: a stale owner is fenced out here, before it calls the provider.
-          advance(store, input, 'order_created');
-          const keyId = Number(input.locals.keyId);
-          input.locals.orderId = orderFor(db, keyId);
-          return {
-            kind: 'call',
-            call: chargeCall(paymentOf(input), `ik-${keyId}`),
-            step: 'record-charge',
-          };
-        },
-        'record-charge': (input) => {
-          const reply = input.reply;
-          if (!reply?.ok) return failed(store, input, reply);
-          markPaid(db, Number(input.locals.orderId), reply.chargeId);
-          advance(store, input, 'charge_created');
-          return next('finish');
-        },
-        finish: (input) => {
-          const response = orderCreated(db, orderFor(db, Number(input.locals.keyId)));
-          complete(store, input, response);
-          return respond(response);
-        },
-        ...plainPaymentSteps(db, UNKEYED),
-      },
-      { jobs },
-    );
-  },
+  create: (db, config) => keyStoreHandler(keyStore(db, config)),
 };
+
+/** A buggy variant's handler: the store with one thing of it changed (SEMANTICS.md §3). */
+export function withFlaw(flaw: (store: KeyStore) => KeyStore): Strategy['create'] {
+  return (db, config) => keyStoreHandler(flaw(keyStore(db, config)));
+}
+
+function keyStoreHandler(store: KeyStore): Handler {
+  const { db } = store;
+  const jobs = [reaper(db, HOUR_MS), ...(store.profile.completer ? [completer(db)] : [])];
+  return stepHandler(
+    db,
+    'claim-key',
+    {
+      'claim-key': (input) => claimKey(store, input),
+      'create-order': (input, effect) => {
+        // Fence first: a stale owner must meet its lost lease (409), not the new owner's order.
+        advance(store, input, 'order_created');
+        const orderId = insertOrder(db, input, Number(input.locals.keyId));
+        effect('order-created', paymentOf(input).intent);
+        input.locals.orderId = orderId;
+        return next('charge-card');
+      },
+      'charge-card': (input) => {
+        // Renew the lease first: a stale owner is fenced out here, before it calls the provider.
+        advance(store, input, 'order_created');
+        const keyId = Number(input.locals.keyId);
+        input.locals.orderId = orderFor(db, keyId);
+        return {
+          kind: 'call',
+          call: chargeCall(paymentOf(input), `ik-${keyId}`),
+          step: 'record-charge',
+        };
+      },
+      'record-charge': (input) => {
+        const reply = input.reply;
+        if (!reply?.ok) return failed(store, input, reply);
+        markPaid(db, Number(input.locals.orderId), reply.chargeId);
+        advance(store, input, 'charge_created');
+        return next('finish');
+      },
+      finish: (input) => {
+        const response = orderCreated(db, orderFor(db, Number(input.locals.keyId)));
+        complete(store, input, response);
+        return respond(response);
+      },
+      ...plainPaymentSteps(db, UNKEYED),
+    },
+    { jobs },
+  );
+}
 
 function orderFor(db: Db, keyId: number): number {
   return Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
@@ -84,7 +90,7 @@ function fenced(input: StepInput, changed: number): void {
 
 /** Moves the key's recovery point forward and renews the lease, or throws Fenced. */
 function advance(store: KeyStore, input: StepInput, point: string): void {
-  const changed = store.db.run(ADVANCE, {
+  const changed = store.db.run(store.writes.advance, {
     $id: Number(input.locals.keyId),
     $token: Number(input.locals.token),
     $point: point,
@@ -96,15 +102,10 @@ function advance(store: KeyStore, input: StepInput, point: string): void {
 
 /** Stores the final answer; from now on every retry gets exactly this. */
 function complete(store: KeyStore, input: StepInput, response: HttpResponse): void {
-  const headers = Object.fromEntries(
-    REPLAYED_HEADERS.flatMap((h) => (response.headers[h] ? [[h, response.headers[h]]] : [])),
-  );
-  const changed = store.db.run(COMPLETE, {
+  const changed = store.db.run(store.writes.complete, {
     $id: Number(input.locals.keyId),
     $token: Number(input.locals.token),
-    $status: response.status,
-    $headers: JSON.stringify(headers),
-    $body: JSON.stringify(response.body),
+    ...storedResponse(response),
     $now: input.now,
   });
   fenced(input, changed);
@@ -124,13 +125,13 @@ function failed(store: KeyStore, input: StepInput, reply: ChargeReply | undefine
   };
   switch (store.profile.onFailure) {
     case 'unlock':
-      fenced(input, store.db.run(UNLOCK, row));
+      fenced(input, store.db.run(store.writes.unlock, row));
       break;
     case 'store':
       complete(store, input, response);
       break;
     case 'delete':
-      fenced(input, store.db.run(DELETE_MINE, { $id: row.$id, $token: row.$token }));
+      fenced(input, store.db.run(store.writes.deleteMine, { $id: row.$id, $token: row.$token }));
       break;
   }
   return respond(response);

@@ -1,16 +1,31 @@
 // naive: executes every request it receives. Every duplicate becomes a second order and charge.
 
+import type { StepInput } from '../../sim/handler.ts';
 import type { Db } from '../db.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
 import { problem } from '../responses.ts';
 import { next, respond, stepHandler, type Step } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 
+/** How a strategy that wraps the plain payment bends it. */
+export interface PaymentHooks {
+  /** The provider's idempotency key for the charge, for a strategy that derives one. */
+  readonly providerKey?: (input: StepInput) => string;
+  /** The step a recorded charge leads to; without one, recording the charge answers 201. */
+  readonly then?: string;
+  /** Runs inside the step that learns the charge failed, before the error answer. */
+  readonly onFailure?: (input: StepInput) => void;
+}
+
 /**
  * The payment without any idempotency: order, charge, record. Step names carry `prefix`, so a
  * key store can run these same steps for a request it accepts without a key.
  */
-export function plainPaymentSteps(db: Db, prefix = ''): Record<string, Step> {
+export function plainPaymentSteps(
+  db: Db,
+  prefix = '',
+  hooks: PaymentHooks = {},
+): Record<string, Step> {
   return {
     [`${prefix}create-order`]: (input, effect) => {
       input.locals.orderId = insertOrder(db, input, null);
@@ -19,12 +34,13 @@ export function plainPaymentSteps(db: Db, prefix = ''): Record<string, Step> {
     },
     [`${prefix}charge-card`]: (input) => ({
       kind: 'call',
-      call: chargeCall(paymentOf(input)),
+      call: chargeCall(paymentOf(input), hooks.providerKey?.(input)),
       step: `${prefix}record-charge`,
     }),
     [`${prefix}record-charge`]: (input) => {
       const { reply } = input;
       if (!reply?.ok) {
+        hooks.onFailure?.(input);
         const status = reply?.status ?? 502;
         return respond(
           problem(status, 'The payment could not be completed', reply?.reason ?? 'no answer'),
@@ -32,7 +48,7 @@ export function plainPaymentSteps(db: Db, prefix = ''): Record<string, Step> {
       }
       const orderId = Number(input.locals.orderId);
       markPaid(db, orderId, reply.chargeId);
-      return respond(orderCreated(db, orderId));
+      return hooks.then ? next(hooks.then) : respond(orderCreated(db, orderId));
     },
   };
 }

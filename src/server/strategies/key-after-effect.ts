@@ -1,0 +1,29 @@
+// key-after-effect (bug B2): pays first and writes the key, with its answer, only in the last
+// step. A crash between the charge and that write, or a duplicate meanwhile, pays again.
+
+import { orderCreated } from '../payments.ts';
+import { respond, stepHandler } from '../steps.ts';
+import type { Strategy } from '../strategy.ts';
+import { checkKey, insertKey } from './checked-keys.ts';
+import { plainPaymentSteps } from './naive.ts';
+
+export const keyAfterEffect: Strategy = {
+  id: 'key-after-effect',
+  title: 'Key written after the charge',
+  summary:
+    'Replays the answer of a key it has seen, but writes the key only once the card is charged. Until then, the key looks new.',
+  correct: false,
+  exposedBy:
+    'A crash after the charge and before the key is written, then a retry; or a duplicate that arrives while the first request is still paying.',
+  create(db) {
+    return stepHandler(db, 'check-key', {
+      'check-key': (input) => checkKey(db, input, 'create-order'),
+      ...plainPaymentSteps(db, '', { then: 'store-key' }),
+      'store-key': (input) => {
+        const response = orderCreated(db, Number(input.locals.orderId));
+        insertKey(db, input, response);
+        return respond(response);
+      },
+    });
+  },
+};
