@@ -5,7 +5,7 @@
 import type { SqlJsStatic, Statement } from 'sql.js';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { resolveKnobs } from '../scenarios/knobs.ts';
-import { FAST_PRAGMAS, type SqlLogEntry } from '../server/db.ts';
+import { FAST_PRAGMAS, paramNames, type SqlLogEntry } from '../server/db.ts';
 import { checkOutcome, runStrategy, schemaImage } from '../engine/run-strategy.ts';
 import type { BenchRow } from './format.ts';
 
@@ -43,7 +43,7 @@ function replay(
       if (!prepared) {
         prepared = {
           statement: database.prepare(sql),
-          names: [...new Set(sql.match(/\$[A-Za-z_][A-Za-z0-9_]*/g) ?? [])],
+          names: paramNames(sql),
         };
         cache.set(sql, prepared);
       }

@@ -52,38 +52,43 @@ const integer = (value: unknown): number | null => (typeof value === 'number' ? 
 export function attachFacts(database: Database, facts: RunFacts): void {
   for (const sql of FACTS_SCHEMA) database.run(sql);
   database.run('BEGIN');
-  insertAll(
-    database,
-    'INSERT INTO psp.charges VALUES (?, ?, ?, ?, ?)',
-    facts.ledger.map((c) => [c.id, c.intent, c.amountCents, c.key, c.at]),
-  );
-  insertAll(
-    database,
-    'INSERT INTO run.answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    facts.answers.map((a) => {
-      const body =
-        typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : {};
-      return [
-        a.op,
-        a.attempt,
-        a.client,
-        a.status,
-        a.replayed ? 1 : 0,
-        text(body.order),
-        text(a.asked.intent),
-        integer(a.asked.amount_cents),
-      ];
-    }),
-  );
-  insertAll(
-    database,
-    'INSERT INTO run.outcomes VALUES (?, ?, ?, ?)',
-    facts.operations.map((o) => [o.op, o.result, o.attempts, o.status]),
-  );
-  insertAll(database, 'INSERT INTO run.meta VALUES (?, ?, ?)', [
-    [facts.config.leaseMs, facts.config.retentionMs, facts.endedAt],
-  ]);
-  database.run('COMMIT');
+  try {
+    insertAll(
+      database,
+      'INSERT INTO psp.charges VALUES (?, ?, ?, ?, ?)',
+      facts.ledger.map((c) => [c.id, c.intent, c.amountCents, c.key, c.at]),
+    );
+    insertAll(
+      database,
+      'INSERT INTO run.answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      facts.answers.map((a) => {
+        const body =
+          typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : {};
+        return [
+          a.op,
+          a.attempt,
+          a.client,
+          a.status,
+          a.replayed ? 1 : 0,
+          text(body.order),
+          text(a.asked.intent),
+          integer(a.asked.amount_cents),
+        ];
+      }),
+    );
+    insertAll(
+      database,
+      'INSERT INTO run.outcomes VALUES (?, ?, ?, ?)',
+      facts.operations.map((o) => [o.op, o.result, o.attempts, o.status]),
+    );
+    insertAll(database, 'INSERT INTO run.meta VALUES (?, ?, ?)', [
+      [facts.config.leaseMs, facts.config.retentionMs, facts.endedAt],
+    ]);
+    database.run('COMMIT');
+  } catch (error) {
+    database.run('ROLLBACK');
+    throw error;
+  }
 }
 
 function rowsOf(database: Database, sql: string): Row[] {

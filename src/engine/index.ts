@@ -54,14 +54,15 @@ export function createEngine(SQL: SqlJsStatic): Engine {
         try {
           const tables = readTables(outcome.database);
           const invariants = checkOutcome(outcome, job);
-          const effects = Object.fromEntries(
-            scenario.effects.map((e) => [e.name, outcome.simulation.effects[e.name] ?? 0]),
-          );
+          // The story's effects first, in its order, zeros included; anything else after, by name.
+          const counted = outcome.simulation.effects;
+          const names = [...scenario.effects.map((e) => e.name), ...Object.keys(counted).sort()];
+          const effects = Object.fromEntries(names.map((name) => [name, counted[name] ?? 0]));
           return {
             strategy,
             trace: outcome.trace.events,
             invariants,
-            effects: { ...outcome.simulation.effects, ...effects },
+            effects,
             tables,
             operations: outcome.simulation.operations,
             traceHash: traceHash(outcome.trace.events),

@@ -81,9 +81,15 @@ export function runStrategy(
     ? { ...world.client, newKeyPerAttempt: true }
     : world.client;
   const config = job.scenario.serverConfig(job.knobs);
-  const handler = strategy.create(db, config);
-  const simulation = simulate({ ...world, client }, handler, choices, trace);
-  return { database, config, trace, simulation, close: () => db.close() };
+  try {
+    const handler = strategy.create(db, config);
+    const simulation = simulate({ ...world, client }, handler, choices, trace);
+    return { database, config, trace, simulation, close: () => db.close() };
+  } catch (error) {
+    // A long-lived worker runs many of these: a failed run must not keep its database.
+    db.close();
+    throw error;
+  }
 }
 
 /** Attaches what the run left outside the server's database, then runs the story's invariants. */

@@ -1,4 +1,4 @@
-// Reads every table of the server database, rows in primary-key order, for the result and the inspector.
+// Reads every table of the server database, rows in insertion (rowid) order, for the result and the inspector.
 
 import type { Database } from 'sql.js';
 import type { Table } from './types.ts';

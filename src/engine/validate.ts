@@ -36,7 +36,7 @@ export function validateRun(options: RunOptions): ValidRun {
       throw new Error(`Unknown run option "${name}". Options: ${OPTION_NAMES.join(', ')}`);
   }
   const scenario = findScenario(options.scenario);
-  const seed = options.seed ?? scenario.storySeed;
+  const seed = options.seed === undefined ? scenario.storySeed : options.seed;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new Error(
       `Seed ${JSON.stringify(seed)} is not allowed; a seed is an integer from 0 to ${MAX_SEED}`,

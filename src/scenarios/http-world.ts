@@ -3,10 +3,8 @@
 import type { ServerConfig } from '../server/strategy.ts';
 import type { Operation, World } from '../sim/simulation.ts';
 import { boolKnob, choiceKnob, numberKnob } from './knobs.ts';
-import { PROFILE_IDS, PROFILES } from '../server/profiles.ts';
+import { HOUR_MS, PROFILE_IDS, PROFILES } from '../server/profiles.ts';
 import type { KnobSpec, KnobValues, WorldOptions } from './types.ts';
-
-const HOUR_MS = 3_600_000;
 
 export const CLIENT_KNOBS: readonly KnobSpec[] = [
   {

@@ -117,8 +117,12 @@ export const keyLifecycle: Scenario = {
     const which = choiceKnob(knobs, 'case', LIFECYCLE_CASES);
     const { leaseMs, retentionMs } = serverConfig(knobs);
     const script = cases(leaseMs, retentionMs)[which];
+    // Faults off is the essay's happy path: one well-formed request, made once, that succeeds
+    // once. A case's own repeat (the retry, the duplicate, the reuse) and its bad key go.
+    const [first] = script.operations;
+    if (!options.faults && first)
+      return { ...httpWorld(knobs, options, [{ ...first, key: KEY }]), pinned: {} };
     const world = httpWorld(knobs, options, script.operations);
-    if (!options.faults) return { ...world, pinned: {} };
     // A case's outage is a pinned fault: the Provider outage knob can only make it longer.
     const outageUntilMs = Math.max(world.provider.outageUntilMs, script.providerDownMs ?? 0);
     return {

@@ -24,7 +24,7 @@ export const PAYMENT_EFFECTS: readonly EffectSpec[] = [
 export const ONE_CHARGE_PER_INTENT: InvariantSpec = {
   id: 'one-charge-per-intent',
   title: 'The card is charged at most once per payment intent',
-  sql: `SELECT intent, count(*) AS charges, group_concat(id, ', ') AS ids
+  sql: `SELECT intent, count(*) AS charges, group_concat(id, ', ' ORDER BY charged_at, rowid) AS ids
 FROM psp.charges
 GROUP BY intent
 HAVING count(*) > 1
@@ -36,7 +36,7 @@ ORDER BY intent`,
 export const ONE_ORDER_PER_INTENT: InvariantSpec = {
   id: 'one-order-per-intent',
   title: 'One order per payment intent',
-  sql: `SELECT intent, count(*) AS orders, group_concat(id, ', ') AS ids
+  sql: `SELECT intent, count(*) AS orders, group_concat(id, ', ' ORDER BY id) AS ids
 FROM orders
 GROUP BY intent
 HAVING count(*) > 1
@@ -48,8 +48,9 @@ ORDER BY intent`,
 export const ONE_ROW_PER_KEY: InvariantSpec = {
   id: 'one-row-per-key',
   title: 'At most one stored row per (client, key)',
+  // Both key tables: the correct store's, and the one the check-then-insert family keeps.
   sql: `SELECT scope, idem_key, count(*) AS rows
-FROM idempotency_keys
+FROM (SELECT scope, idem_key FROM idempotency_keys UNION ALL SELECT scope, idem_key FROM checked_keys)
 GROUP BY scope, idem_key
 HAVING count(*) > 1
 ORDER BY scope, idem_key`,

@@ -49,6 +49,11 @@ export const FAST_PRAGMAS = [
   'PRAGMA synchronous = OFF',
 ];
 
+/** A statement's `$name` parameters in order of first appearance: the positions SQLite gives them. */
+export function paramNames(sql: string): string[] {
+  return [...new Set(sql.match(/\$[A-Za-z_][A-Za-z0-9_]*/g) ?? [])];
+}
+
 /** Wraps `database`, set up for many small transactions. */
 export function openDb(database: Database, log?: SqlLogEntry[]): OpenDb {
   for (const pragma of FAST_PRAGMAS) database.run(pragma);
@@ -59,7 +64,7 @@ export function openDb(database: Database, log?: SqlLogEntry[]): OpenDb {
   const prepared = (sql: string): Prepared => {
     let entry = cache.get(sql);
     if (!entry) {
-      const names = [...new Set(sql.match(/\$[A-Za-z_][A-Za-z0-9_]*/g) ?? [])];
+      const names = paramNames(sql);
       entry = { statement: database.prepare(sql), names, columns: undefined };
       cache.set(sql, entry);
     }

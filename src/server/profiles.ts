@@ -8,7 +8,7 @@ import { json, problem } from './responses.ts';
 export type ProfileId = 'ietf' | 'stripe' | 'brandur' | 'powertools';
 export const PROFILE_IDS: readonly ProfileId[] = ['ietf', 'stripe', 'brandur', 'powertools'];
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 /** What the store does with a key whose execution failed on a transient error (a 5xx). */
 export type FailurePolicy =

@@ -162,7 +162,8 @@ class Simulation {
         op: i + 1,
         result: s.result,
         attempts: s.attempt,
-        status: s.status,
+        // As the trace's outcome event says: a client that gave up has no final status.
+        status: s.result === 'gave-up' ? null : s.status,
       })),
       events: processed,
       endedAt: this.#now,

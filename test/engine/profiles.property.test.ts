@@ -32,7 +32,7 @@ describe.each(PROFILE_IDS)('idempotency-key, %s profile', (profile) => {
   // limit, and its safety claim covers network faults only. Its lease is the Lambda's remaining
   // time, which a function cannot outlive, so a lease shorter than the function is not a
   // Powertools setting: keep the profile's own.
-  const faults = profile === 'powertools' ? fc.constant({ leaseMs: 0 }) : serverFaults;
+  const faults = profile === 'powertools' ? fc.constant({ leaseMs: 0, crash: 0 }) : serverFaults;
 
   test(`holds every invariant it promises over ${RUNS} random fault schedules`, () => {
     fc.assert(

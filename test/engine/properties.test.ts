@@ -127,3 +127,38 @@ describe('run properties', () => {
     );
   });
 });
+
+describe('the happy path of every story', () => {
+  test('with faults off, every strategy of every story (each case, each profile) holds every invariant and does the same', () => {
+    let runs = 0;
+    for (const info of engine.scenarios()) {
+      const strategies = info.strategies.map((s) => s.id);
+      const choice = (id: string) => {
+        const knob = info.knobs.find((k) => k.id === id);
+        return knob?.kind === 'choice' ? knob.options : [undefined];
+      };
+      for (const which of choice('case'))
+        for (const profile of choice('profile'))
+          for (const s of [0, 1, 2]) {
+            const knobs = { ...(which ? { case: which } : {}), ...(profile ? { profile } : {}) };
+            const result = engine.run({
+              scenario: info.id,
+              seed: s,
+              faults: false,
+              strategies,
+              knobs,
+            });
+            const where = `${info.id} ${JSON.stringify(knobs)} seed ${s}`;
+            for (const run of result.runs) {
+              expect(
+                run.invariants.filter((i) => !i.holds),
+                `${where} ${run.strategy}`,
+              ).toEqual([]);
+              expect(run.effects, `${where} ${run.strategy}`).toEqual(result.runs[0]!.effects);
+            }
+            runs++;
+          }
+    }
+    expect(runs).toBeGreaterThan(100);
+  });
+});

@@ -53,7 +53,7 @@ const RESUME_AT: Readonly<Record<string, string>> = {
 export function claimKey(store: KeyStore, input: StepInput): StepOutcome {
   const { profile } = store;
   const key = input.request.headers[IDEMPOTENCY_KEY];
-  // Powertools derives its key from the payload; an empty one is as good as none.
+  // A profile that runs requests without a key (Stripe, Powertools) treats an empty one as none.
   if (key === undefined || (key === '' && profile.missingKey === 'run-without')) {
     return profile.missingKey === 'run-without'
       ? next(`${UNKEYED}create-order`)

@@ -7,8 +7,17 @@ import type { Db } from '../db.ts';
 import { ABANDONED, REAP, UNFINISHED } from './sql.ts';
 
 const MINUTE_MS = 60_000;
-/** brandur's thresholds (completer.rb): at least 5 min old, idle for 1 min; 1,000 keys a run. */
-const COMPLETER = { everyMs: MINUTE_MS, ageMs: 5 * MINUTE_MS, idleMs: MINUTE_MS, limit: 1000 };
+/**
+ * brandur's thresholds (completer.rb): at least 5 min old, idle for 1 min; 1,000 keys a run.
+ * Ours also stops after 10 attempts, so a key that can never finish does not run a story into its bounds.
+ */
+const COMPLETER = {
+  everyMs: MINUTE_MS,
+  ageMs: 5 * MINUTE_MS,
+  idleMs: MINUTE_MS,
+  limit: 1000,
+  attempts: 10,
+};
 
 export function reaper(db: Db, everyMs: number): Job {
   return {
@@ -37,6 +46,7 @@ export function completer(db: Db): Job {
           $age: COMPLETER.ageMs,
           $idle: COMPLETER.idleMs,
           $limit: COMPLETER.limit,
+          $attempts: COMPLETER.attempts,
         }),
       );
       const requests = rows.map((row) => ({
@@ -47,7 +57,7 @@ export function completer(db: Db): Job {
         body: JSON.parse(String(row.request_params)) as Params,
       }));
       // Unfinished keys keep the completer coming back, as the real one polls forever.
-      const pending = Number(db.get(UNFINISHED)?.n) > 0;
+      const pending = Number(db.get(UNFINISHED, { $attempts: COMPLETER.attempts })?.n) > 0;
       return {
         requests,
         changed: false,

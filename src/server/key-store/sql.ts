@@ -60,12 +60,15 @@ export const UNFENCED_WRITES = keyWrites('id = $id');
 
 export const ORDER_FOR_KEY = `SELECT id FROM orders WHERE idempotency_key_id = $id`;
 
-/** brandur's completer: keys left unfinished for a while, whose lease is gone. Oldest first, bounded. */
+/**
+ * brandur's completer: keys left unfinished for a while, whose lease is gone. Oldest first,
+ * bounded, and only while a key has attempts left: a key that keeps failing is given up.
+ */
 export const ABANDONED = `SELECT scope, idem_key, method, path, request_params FROM idempotency_keys
 WHERE state <> 'COMPLETED' AND created_at < $now - $age AND last_run_at < $now - $idle
-  AND (lease_expires_at IS NULL OR lease_expires_at <= $now)
+  AND (lease_expires_at IS NULL OR lease_expires_at <= $now) AND attempts < $attempts
 ORDER BY id LIMIT $limit`;
 
 export const REAP = `DELETE FROM idempotency_keys WHERE expires_at <= $now`;
 
-export const UNFINISHED = `SELECT count(*) AS n FROM idempotency_keys WHERE state <> 'COMPLETED'`;
+export const UNFINISHED = `SELECT count(*) AS n FROM idempotency_keys WHERE state <> 'COMPLETED' AND attempts < $attempts`;

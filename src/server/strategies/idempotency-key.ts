@@ -12,11 +12,10 @@ import { completer, reaper } from '../key-store/jobs.ts';
 import { ORDER_FOR_KEY } from '../key-store/sql.ts';
 import { storedResponse } from '../key-store/stored-response.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
+import { HOUR_MS } from '../profiles.ts';
 import { Fenced, next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { plainPaymentSteps } from './naive.ts';
-
-const HOUR_MS = 3_600_000;
 
 export const idempotencyKey: Strategy = {
   id: 'idempotency-key',
