@@ -52,7 +52,10 @@ export function conformance(engine: Engine): ConformanceCell[] {
         profile,
         first: received[0]?.kind === 'receive' ? received[0].status : null,
         status: last?.kind === 'receive' ? last.status : null,
-        stored: response?.kind === 'response' && response.status < 300 && !worked,
+        // From the store: marked as a replay, or a success that ran nothing (an unmarked replay).
+        stored:
+          response?.kind === 'response' &&
+          (response.headers[IDEMPOTENT_REPLAYED] === 'true' || (response.status < 300 && !worked)),
         replayed: response?.kind === 'response' && response.headers[IDEMPOTENT_REPLAYED] === 'true',
         orders: effects('order-created'),
         charges: effects('card-charged'),

@@ -59,7 +59,7 @@ const SPEC: Record<LifecycleCase, Record<ProfileId, string>> = {
   // it creates its own order, and only the last one charges.
   'provider-recovers': {
     ietf: '201',
-    stripe: '503',
+    stripe: '503 replayed',
     brandur: '201',
     powertools: '201 · ran again (5 orders, 1 charge)',
   },
