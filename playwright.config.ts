@@ -1,4 +1,5 @@
 // Playwright: the built site (dist/) under a sub-path, in Debian's headless Chromium; nothing downloaded.
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.TWICE_E2E_PORT ?? 4178);
@@ -33,17 +34,8 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-          // The network flags stop Chromium's own background traffic (the e2e asserts none leaves 127.0.0.1).
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
         },
       },
     },
