@@ -1,6 +1,7 @@
 // Request fingerprints: SHA-256 over the RFC 8785 canonical JSON of method, path and params,
 // so the same request always hashes the same whatever the key order of its body.
 
+import { md5 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import canonicalize from 'canonicalize';
@@ -20,4 +21,9 @@ export function fingerprint(request: Pick<HttpRequest, 'method' | 'path' | 'body
       ),
     ),
   );
+}
+
+/** The key Powertools stores for a given one: the function's name and an MD5 of the key. */
+export function powertoolsKey(key: string): string {
+  return `payments#${bytesToHex(md5(utf8ToBytes(key)))}`;
 }

@@ -26,6 +26,11 @@ export interface Profile {
   readonly retentionMs: number;
   /** Shortest and longest key accepted. */
   readonly keyLength: readonly [number, number];
+  /**
+   * Powertools never stores the key it was given: it stores a hash of it (`function#md5`), so
+   * any length works and the stored key is that hash.
+   */
+  readonly hashesKey: boolean;
   /** A missing (or, for Powertools, empty) key: refuse, or run without idempotency. */
   readonly missingKey: 'reject' | 'run-without';
   /** Whether a key is bound to its payload (Powertools: only when validation is configured). */
@@ -57,6 +62,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     leaseMs: 90_000,
     retentionMs: 24 * HOUR_MS,
     keyLength: [1, 255],
+    hashesKey: false,
     missingKey: 'reject',
     checksFingerprint: true,
     marksReplays: true,
@@ -94,6 +100,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     leaseMs: 90_000,
     retentionMs: 24 * HOUR_MS,
     keyLength: [1, 255],
+    hashesKey: false,
     missingKey: 'run-without',
     checksFingerprint: true,
     marksReplays: true,
@@ -128,6 +135,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     leaseMs: 90_000,
     retentionMs: 72 * HOUR_MS,
     keyLength: [20, 100],
+    hashesKey: false,
     missingKey: 'reject',
     checksFingerprint: true,
     marksReplays: false,
@@ -156,7 +164,8 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     // In-progress records expire with the Lambda's remaining time: a 30 s function timeout here.
     leaseMs: 30_000,
     retentionMs: HOUR_MS,
-    keyLength: [1, 255],
+    keyLength: [1, Number.MAX_SAFE_INTEGER],
+    hashesKey: true,
     missingKey: 'run-without',
     checksFingerprint: false,
     marksReplays: false,

@@ -4,7 +4,7 @@
 import type { StepInput, StepOutcome } from '../../sim/handler.ts';
 import { IDEMPOTENCY_KEY, type HttpRequest } from '../../sim/http.ts';
 import type { Db, Row } from '../db.ts';
-import { fingerprint } from '../fingerprint.ts';
+import { fingerprint, powertoolsKey } from '../fingerprint.ts';
 import { PROFILES, type Profile } from '../profiles.ts';
 import { next, respond } from '../steps.ts';
 import type { ServerConfig } from '../strategy.ts';
@@ -61,11 +61,11 @@ export function claimKey(store: KeyStore, input: StepInput): StepOutcome {
   }
   const [min, max] = profile.keyLength;
   if (key.length < min || key.length > max) return respond(profile.malformed(min, max));
-  const params = claimParams(store, input, key);
+  const params = claimParams(store, input, profile.hashesKey ? powertoolsKey(key) : key);
   const claimed = store.db.get(CLAIM, params);
   if (claimed) return started(input, claimed);
-  const row = store.db.get(FIND, { $scope: params.$scope, $key: key });
-  if (!row) throw new Error(`key "${key}" is neither claimable nor stored`);
+  const row = store.db.get(FIND, { $scope: params.$scope, $key: params.$key });
+  if (!row) throw new Error(`key "${params.$key}" is neither claimable nor stored`);
   if (Number(row.expires_at) <= input.now) {
     // An expired key is forgotten: the request is new again (shown, not hidden).
     store.db.run(DELETE_EXPIRED, { $id: Number(row.id), $now: input.now });
