@@ -63,8 +63,12 @@ const column = (page: Page, strategy: string): Locator =>
 const effect = (col: Locator, name: string): Locator =>
   col.locator(`[data-effect="${name}"] .count`);
 
-async function expectHashesFromNode(page: Page, seed: number | undefined): Promise<void> {
-  const result = (await engineInNode()).run({ scenario: SCENARIO, seed, faults: true });
+async function expectHashesFromNode(
+  page: Page,
+  seed: number | undefined,
+  scenario = SCENARIO,
+): Promise<void> {
+  const result = (await engineInNode()).run({ scenario, seed, faults: true });
   expect(result.runs.length).toBeGreaterThan(0);
   await expect(page.locator('[data-strategy]')).toHaveCount(result.runs.length);
   for (const run of result.runs) {
@@ -109,6 +113,16 @@ test('the lost response: the naive handler charges twice, the key store once', a
   expect(second!.y).toBeGreaterThan(first!.y + first!.height);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await page.screenshot({ path: testInfo.outputPath('playground-360.png'), fullPage: true });
+});
+
+test('the life of a key: its replay case opens, diverges, and matches Node', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Story').selectOption('key-lifecycle');
+  await expect(page.getByText('One key through replay, reuse, races')).toBeVisible();
+  await expect(column(page, 'naive')).toHaveAttribute('data-verdict', 'violated');
+  await expect(column(page, 'idempotency-key')).toHaveAttribute('data-verdict', 'ok');
+  await expect(effect(column(page, 'idempotency-key'), 'card-charged')).toHaveText('1');
+  await expectHashesFromNode(page, 1, 'key-lifecycle');
 });
 
 test('every column carries the trace hash that Node computes for the same run', async ({
