@@ -86,10 +86,10 @@ const AMBIENT = [
   /\bsetTimeout\b/,
   /\bsetInterval\b/,
   /\bqueueMicrotask\b/,
-  /\bdocument\./,
-  /\bwindow\./,
+  /(?<![\w$.-])document\./,
+  /(?<![\w$.-])window\./,
   /\bglobalThis\b/,
-  /\bself\./,
+  /(?<![\w$.-])self\./,
   /\bMath\.(log|log2|log10|log1p|exp|expm1|pow|sqrt|cbrt|hypot|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh)\b/,
 ];
 const SQL_TIME_OR_RANDOM =

@@ -2,8 +2,9 @@
 
 import { keyLifecycle } from './key-lifecycle.ts';
 import { paymentLostResponse } from './payment-lost-response.ts';
+import { webhookDuplicates } from './webhook-duplicates.ts';
 import type { Scenario } from './types.ts';
 
 export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map(
-  [paymentLostResponse, keyLifecycle].map((s) => [s.id, s]),
+  [paymentLostResponse, keyLifecycle, webhookDuplicates].map((s) => [s.id, s]),
 );

@@ -96,6 +96,7 @@ export const keyLifecycle: Scenario = {
       kind: 'choice',
       default: 'replay',
       options: LIFECYCLE_CASES,
+      optionHelp: CASE_TEXT,
       help: 'Which case of the key’s life to play; each one is scripted, so it shows on every seed.',
     },
     ...CLIENT_KNOBS,

@@ -35,7 +35,13 @@ export type KnobSpec = KnobBase &
         readonly unit?: string;
       }
     | { readonly kind: 'bool'; readonly default: boolean }
-    | { readonly kind: 'choice'; readonly default: string; readonly options: readonly string[] }
+    | {
+        readonly kind: 'choice';
+        readonly default: string;
+        readonly options: readonly string[];
+        /** What each option means, in words, for the page. */
+        readonly optionHelp?: Readonly<Record<string, string>>;
+      }
   );
 
 /** A check over the final state: SQL that returns the rows that break it (none = it holds). */

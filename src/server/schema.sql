@@ -120,3 +120,29 @@ CREATE TABLE intent_orders (
   created_at    INTEGER NOT NULL,
   PRIMARY KEY (scope, intent)
 ) STRICT;
+
+-- The webhook consumer's business tables: a payment.completed event invoices the payment and
+-- reserves its stock (and queues the receipt email with them).
+CREATE TABLE invoices (
+  id           INTEGER PRIMARY KEY,
+  intent       TEXT    NOT NULL,
+  event_id     TEXT    NOT NULL,             -- the delivery that created it
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  created_at   INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE stock_reservations (
+  id         INTEGER PRIMARY KEY,
+  intent     TEXT    NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+-- The inbox (microservices.io's idempotent consumer): a message id is inserted in the same
+-- transaction as the work it guards; the primary key turns a redelivery into a no-op.
+CREATE TABLE processed_messages (
+  consumer    TEXT    NOT NULL,
+  message_id  TEXT    NOT NULL,
+  received_at INTEGER NOT NULL,
+  sequence    INTEGER NOT NULL,              -- the sender's event sequence number
+  PRIMARY KEY (consumer, message_id)
+) STRICT, WITHOUT ROWID;

@@ -2,7 +2,7 @@
 // the step back and becomes an error response (a fenced-out stale owner gets 409, a bug 500).
 
 import type { Handler, Job, LocalEffect, StepInput, StepOutcome } from '../sim/handler.ts';
-import type { HttpResponse } from '../sim/http.ts';
+import type { HttpRequest, HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
 import { problem } from './responses.ts';
 
@@ -21,12 +21,12 @@ export const respond = (response: HttpResponse): StepOutcome => ({ kind: 'respon
 
 export function stepHandler(
   db: Db,
-  firstStep: string,
+  firstStep: string | ((request: HttpRequest) => string),
   steps: Readonly<Record<string, Step>>,
   extras: { readonly jobs?: readonly Job[]; readonly onRestart?: () => void } = {},
 ): Handler {
   return {
-    firstStep,
+    firstStep: typeof firstStep === 'string' ? () => firstStep : firstStep,
     jobs: extras.jobs ?? [],
     run(name, input) {
       const step = steps[name];

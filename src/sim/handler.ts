@@ -46,7 +46,11 @@ export interface StepInput {
 export type StepOutcome =
   | { readonly kind: 'next'; readonly step: string }
   | { readonly kind: 'call'; readonly call: ChargeCall; readonly step: string }
-  | { readonly kind: 'respond'; readonly response: HttpResponse };
+  | { readonly kind: 'respond'; readonly response: HttpResponse }
+  /** Answer now and keep working: the answer goes out, the execution goes on at `step`. */
+  | { readonly kind: 'ack'; readonly response: HttpResponse; readonly step: string }
+  /** The execution ends without another answer (it answered earlier with `ack`). */
+  | { readonly kind: 'done' };
 
 export interface StepResult {
   readonly outcome: StepOutcome;
@@ -75,7 +79,8 @@ export interface JobResult {
 }
 
 export interface Handler {
-  readonly firstStep: string;
+  /** The step a request starts at; handlers that serve several routes pick by path. */
+  firstStep(request: HttpRequest): string;
   /** Background jobs; they tick while clients still have work. */
   readonly jobs: readonly Job[];
   /** Runs one step as one transaction. Never throws for operational failures. */

@@ -235,7 +235,10 @@ class Simulation {
       method: operation.method,
       path: operation.path,
       client: operation.client,
-      headers: state.key === null ? {} : { [IDEMPOTENCY_KEY]: state.key },
+      headers: {
+        ...operation.headers,
+        ...(state.key === null ? {} : { [IDEMPOTENCY_KEY]: state.key }),
+      },
       body: operation.body,
     };
     const seq = this.#trace.emit({
@@ -272,7 +275,10 @@ class Simulation {
   #transmit(ref: MessageRef, request: HttpRequest, cause: number): void {
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
-    if (this.#choices.chance(`${label}/drop-request`, network.requestLoss)) {
+    const pinned = this.#world.pinned?.dropRequest?.some(
+      (p) => p.op === ref.op && p.attempt === ref.attempt && ref.copy === 0,
+    );
+    if (pinned || this.#choices.chance(`${label}/drop-request`, network.requestLoss)) {
       this.#trace.emit({
         at: this.#now,
         actor: 'network',
@@ -419,7 +425,7 @@ class Simulation {
       ...ref,
       cause,
     });
-    this.#step(exec, this.#handler.firstStep, undefined, seq);
+    this.#step(exec, this.#handler.firstStep(request), undefined, seq);
   }
 
   #step(execId: number, step: string, reply: ChargeReply | undefined, cause: number): void {
@@ -449,8 +455,11 @@ class Simulation {
     const pinned = this.#world.pinned?.crashAfter?.some(
       (p) => p.op === exec.ref.op && p.attempt === exec.ref.attempt && p.step === step,
     );
-    if (!result.error && (pinned || this.#choices.chance(crashLabel, this.#world.server.crash)))
+    if (!result.error && (pinned || this.#choices.chance(crashLabel, this.#world.server.crash))) {
+      // An acknowledgement is on the wire before the process dies; any other answer is not.
+      if (outcome.kind === 'ack') this.#respond(exec, execId, outcome.response, seq);
       return this.#crash(step, execId, seq);
+    }
     this.#follow(execId, exec, step, outcome, seq);
   }
 
@@ -491,12 +500,27 @@ class Simulation {
         });
       }
       case 'respond':
-        return this.#respond(execId, exec, outcome.response, cause);
+        this.#execs.delete(execId);
+        this.#respond(exec, execId, outcome.response, cause);
+        return;
+      case 'done':
+        this.#execs.delete(execId);
+        return;
+      case 'ack': {
+        // The answer leaves now; the execution stays alive and does its work after it.
+        const seq = this.#respond(exec, execId, outcome.response, cause);
+        return this.#schedule(this.#now + stepMs, {
+          type: 'step',
+          exec: execId,
+          step: outcome.step,
+          cause: seq,
+        });
+      }
     }
   }
 
-  #respond(execId: number, exec: Exec, response: HttpResponse, cause: number): void {
-    this.#execs.delete(execId);
+  /** Sends an execution's answer over the network; returns the response event. */
+  #respond(exec: Exec, execId: number, response: HttpResponse, cause: number): number {
     const { ref } = exec;
     const seq = this.#trace.emit({
       at: this.#now,
@@ -509,7 +533,7 @@ class Simulation {
       body: response.body,
       cause,
     });
-    if (ref.op === 0) return; // a background execution: nobody waits for this answer
+    if (ref.op === 0) return seq; // a background execution: nobody waits for this answer
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
     const pinned = this.#world.pinned?.dropResponse?.some(
@@ -525,10 +549,11 @@ class Simulation {
         ...ref,
         cause: seq,
       });
-      return;
+      return seq;
     }
     const at = this.#now + latency(network, this.#choices, `${label}/response`);
     this.#schedule(at, { type: 'answer', ref, response, cause: seq });
+    return seq;
   }
 
   #crash(afterStep: string, exec: number, cause: number): void {

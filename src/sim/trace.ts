@@ -44,7 +44,7 @@ export type TraceEvent = Base &
         readonly kind: 'step';
         readonly exec: number;
         readonly step: string;
-        readonly result: 'next' | 'call' | 'respond' | 'error';
+        readonly result: 'next' | 'call' | 'respond' | 'ack' | 'done' | 'error';
         readonly error?: string;
       }
     | {

@@ -19,6 +19,8 @@ export interface Operation {
    * sends that key (two operations may share one); null sends no key at all.
    */
   readonly key?: string | null;
+  /** Other headers it sends on every attempt, e.g. a webhook's `Webhook-Id`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface Operation {
  * same thing on every seed. Every other fate still comes from Choices, untouched.
  */
 export interface PinnedFaults {
+  /** Lose these requests on their way to the server. */
+  readonly dropRequest?: readonly { readonly op: number; readonly attempt: number }[];
   /** Lose the server's answer to these requests. */
   readonly dropResponse?: readonly { readonly op: number; readonly attempt: number }[];
   /** Crash the server right after this request's execution commits this step. */

@@ -125,6 +125,18 @@ test('the life of a key: its replay case opens, diverges, and matches Node', asy
   await expectHashesFromNode(page, 1, 'key-lifecycle');
 });
 
+test('the webhook that came twice: the naive consumer invoices twice, the inbox once', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByLabel('Story').selectOption('webhook-duplicates');
+  await expect(column(page, 'naive')).toHaveAttribute('data-verdict', 'violated');
+  await expect(column(page, 'inbox')).toHaveAttribute('data-verdict', 'ok');
+  await expect(effect(column(page, 'naive'), 'invoice-created')).toHaveText('2');
+  await expect(effect(column(page, 'inbox'), 'invoice-created')).toHaveText('1');
+  await expectHashesFromNode(page, 1, 'webhook-duplicates');
+});
+
 test('every column carries the trace hash that Node computes for the same run', async ({
   page,
 }) => {

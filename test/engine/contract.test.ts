@@ -167,3 +167,17 @@ describe('bad input is refused with an Error naming the value and what is allowe
     expect(() => engine.run(options as never)).toThrow(message);
   });
 });
+
+describe('scripted cases explain themselves', () => {
+  test('every option of a case knob comes with a sentence for the page', () => {
+    let stories = 0;
+    for (const info of engine.scenarios()) {
+      const knob = info.knobs.find((k) => k.id === 'case');
+      if (knob?.kind !== 'choice') continue;
+      stories++;
+      for (const option of knob.options)
+        expect(knob.optionHelp?.[option], `${info.id} ${option}`).toMatch(/^[A-Z].*\.$/);
+    }
+    expect(stories).toBeGreaterThanOrEqual(2);
+  });
+});

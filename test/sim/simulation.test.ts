@@ -8,7 +8,7 @@ import { Trace, type TraceEvent } from '../../src/sim/trace.ts';
 /** A handler double (the database is not involved): "work" then "answer 201", counting restarts. */
 function echoHandler(): Handler & { restarts: number } {
   return {
-    firstStep: 'work',
+    firstStep: () => 'work',
     jobs: [],
     restarts: 0,
     run(step, input) {

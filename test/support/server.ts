@@ -69,7 +69,7 @@ export class Execution {
     this.provider = provider;
     this.request = request;
     this.exec = exec;
-    this.#next = handler.firstStep;
+    this.#next = handler.firstStep(request);
   }
 
   /** Runs one step at virtual time `now`; returns the step's name. */
@@ -88,6 +88,8 @@ export class Execution {
     const { outcome } = result;
     if (outcome.kind === 'respond') this.response = outcome.response;
     else if (outcome.kind === 'next') this.#next = outcome.step;
+    else if (outcome.kind === 'ack' || outcome.kind === 'done')
+      throw new Error('Execution does not drive handlers that answer before they finish');
     else {
       this.#reply = this.provider.charge(outcome.call, now).reply;
       this.#next = outcome.step;

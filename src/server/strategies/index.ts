@@ -1,4 +1,4 @@
-// The strategies Twice offers, by id, and which of them handle the payment API.
+// The strategies Twice offers, by id: which handle the payment API, which consume webhooks.
 
 import type { Strategy } from '../strategy.ts';
 import { cache5xx } from './cache-5xx.ts';
@@ -11,6 +11,11 @@ import { naive } from './naive.ts';
 import { newKeyPerRetry } from './new-key-per-retry.ts';
 import { noFingerprint } from './no-fingerprint.ts';
 import { noLeaseExpiry } from './no-lease-expiry.ts';
+import { ackBeforeProcess } from './ack-before-process.ts';
+import { autoIncrementDedupe } from './auto-increment-dedupe.ts';
+import { inbox } from './inbox.ts';
+import { memoryDedupe } from './memory-dedupe.ts';
+import { shortDedupeWindow } from './short-dedupe-window.ts';
 import { upsert } from './upsert.ts';
 
 /** Strategies for POST /payments, in the order the page lists them: baseline, correct, buggy. */
@@ -28,8 +33,20 @@ const PAYMENT_STRATEGIES: readonly Strategy[] = [
   leaseNoFence,
 ];
 
+/** Strategies for POST /webhooks (naive serves both): baseline, correct, buggy. */
+const WEBHOOK_STRATEGIES: readonly Strategy[] = [
+  naive,
+  inbox,
+  memoryDedupe,
+  shortDedupeWindow,
+  ackBeforeProcess,
+  autoIncrementDedupe,
+];
+
 export const STRATEGIES: ReadonlyMap<string, Strategy> = new Map(
-  PAYMENT_STRATEGIES.map((s) => [s.id, s]),
+  [...PAYMENT_STRATEGIES, ...WEBHOOK_STRATEGIES].map((s) => [s.id, s]),
 );
 
 export const PAYMENT_STRATEGY_IDS: readonly string[] = PAYMENT_STRATEGIES.map((s) => s.id);
+
+export const WEBHOOK_STRATEGY_IDS: readonly string[] = WEBHOOK_STRATEGIES.map((s) => s.id);

@@ -1,4 +1,5 @@
-// naive: executes every request it receives. Every duplicate becomes a second order and charge.
+// naive: executes every request it receives — a payment or a webhook event. Every duplicate
+// becomes a second order and charge, or a second invoice and email.
 
 import type { StepInput } from '../../sim/handler.ts';
 import type { Db } from '../db.ts';
@@ -6,6 +7,8 @@ import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../p
 import { problem } from '../responses.ts';
 import { next, respond, stepHandler, type Step } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
+import { applyEvent, received, WEBHOOK_PATH } from '../webhooks.ts';
+import type { HttpRequest } from '../../sim/http.ts';
 
 /** How a strategy that wraps the plain payment bends it. */
 export interface PaymentHooks {
@@ -57,10 +60,18 @@ export const naive: Strategy = {
   id: 'naive',
   title: 'Naive handler',
   summary:
-    'Creates an order and charges the card for every request it receives. It never looks at the Idempotency-Key.',
+    'Does the work for every request it receives: an order and a charge per payment request, an invoice per webhook delivery. It never looks at keys or event ids.',
   correct: false,
-  exposedBy: 'Any duplicate: a retry after a lost response, a double-click, a duplicated delivery.',
+  exposedBy: 'Any duplicate: a retry after a lost response, a double-click, a redelivered event.',
   create(db) {
-    return stepHandler(db, 'create-order', plainPaymentSteps(db));
+    const first = (request: HttpRequest) =>
+      request.path === WEBHOOK_PATH ? 'apply-event' : 'create-order';
+    return stepHandler(db, first, {
+      ...plainPaymentSteps(db),
+      'apply-event': (input, effect) => {
+        applyEvent(db, input, effect);
+        return respond(received(false));
+      },
+    });
   },
 };

@@ -1,0 +1,144 @@
+// Story: "payment completed" is delivered twice after a timeout — and the other ways a webhook
+// consumer meets the same event again, or misses one: crashes around the acknowledgement, a
+// redelivery hours later, events that arrive out of order.
+
+import { WEBHOOK_STRATEGY_IDS } from '../server/strategies/index.ts';
+import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
+import type { Operation, PinnedFaults } from '../sim/simulation.ts';
+import {
+  CLIENT_KNOBS,
+  NETWORK_KNOBS,
+  PROVIDER_KNOBS,
+  SERVER_KNOBS,
+  httpWorld,
+  serverConfig,
+} from './http-world.ts';
+import { choiceKnob, withDefaults } from './knobs.ts';
+import type { KnobValue, Scenario } from './types.ts';
+import { NOTHING_LOST, ONE_INVOICE_PER_PAYMENT, WEBHOOK_EFFECTS } from './webhook-checks.ts';
+
+export const WEBHOOK_CASES = [
+  'redelivery',
+  'crash-before-ack',
+  'crash-after-ack',
+  'late-redelivery',
+  'out-of-order',
+] as const;
+export type WebhookCase = (typeof WEBHOOK_CASES)[number];
+
+/** What each case does, in words, for the page. */
+export const WEBHOOK_CASE_TEXT: Readonly<Record<WebhookCase, string>> = {
+  redelivery:
+    'The consumer’s 200 for the first delivery is lost; the sender delivers the event again.',
+  'crash-before-ack':
+    'The consumer crashes after the work commits and before it answers; the sender redelivers.',
+  'crash-after-ack': 'The consumer crashes right after it answered 200, before any work.',
+  'late-redelivery':
+    'The consumer’s 200s to the first three deliveries are lost; the fourth comes about 7 minutes later, on the sender’s backoff.',
+  'out-of-order':
+    'Two payments complete a second apart; the first event’s delivery is lost and redelivered after the second.',
+};
+
+const SENDER = 'payments-provider';
+
+function delivery(at: number, n: number): Operation {
+  const id = `evt_${n}`;
+  return {
+    at,
+    client: SENDER,
+    method: 'POST',
+    path: WEBHOOK_PATH,
+    body: {
+      event: id,
+      type: 'payment.completed',
+      intent: `pi_${n}`,
+      amount_cents: 4200,
+      sequence: n,
+    },
+    key: null,
+    headers: { [WEBHOOK_ID]: id },
+  };
+}
+
+interface CaseScript {
+  readonly operations: readonly Operation[];
+  readonly pinned: PinnedFaults;
+}
+
+const CASES: Readonly<Record<WebhookCase, CaseScript>> = {
+  redelivery: { operations: [delivery(0, 1)], pinned: { dropResponse: [{ op: 1, attempt: 1 }] } },
+  'crash-before-ack': {
+    operations: [delivery(0, 1)],
+    pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'apply-event' }] },
+  },
+  'crash-after-ack': {
+    operations: [delivery(0, 1)],
+    pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'ack' }] },
+  },
+  'late-redelivery': {
+    operations: [delivery(0, 1)],
+    pinned: { dropResponse: [1, 2, 3].map((attempt) => ({ op: 1, attempt })) },
+  },
+  'out-of-order': {
+    operations: [delivery(0, 1), delivery(1000, 2)],
+    pinned: { dropRequest: [{ op: 1, attempt: 1 }] },
+  },
+};
+
+// The sender's schedule: webhook providers wait for seconds, then back off for minutes to hours.
+const SENDER_DEFAULTS = {
+  timeoutMs: 10_000,
+  retries: 5,
+  backoffMs: 60_000,
+  backoffCapMs: 3_600_000,
+  jitter: 0.2,
+};
+const SHOWN_SERVER_KNOBS = SERVER_KNOBS.filter((k) =>
+  ['stepMs', 'crash', 'restartMs'].includes(k.id),
+);
+// No payment provider and no key store take part here; the world still needs their settings.
+const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
+  [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
+);
+
+export const webhookDuplicates: Scenario = {
+  id: 'webhook-duplicates',
+  title: 'The webhook that came twice',
+  summary:
+    'A redelivered event invoices, emails and reserves twice, unless the consumer dedupes by event id.',
+  storySeed: 1,
+  knobs: [
+    {
+      id: 'case',
+      label: 'Case',
+      group: 'workload',
+      kind: 'choice',
+      default: 'redelivery',
+      options: WEBHOOK_CASES,
+      optionHelp: WEBHOOK_CASE_TEXT,
+      help: 'Which way the event comes again (or goes missing); each case is scripted, so it shows on every seed.',
+    },
+    ...withDefaults(CLIENT_KNOBS, SENDER_DEFAULTS),
+    ...withDefaults(NETWORK_KNOBS, {
+      requestLoss: 0,
+      responseLoss: 0,
+      duplicate: 0,
+      latencySpreadMs: 0,
+    }),
+    ...SHOWN_SERVER_KNOBS,
+  ],
+  strategies: WEBHOOK_STRATEGY_IDS,
+  defaultStrategies: ['naive', 'inbox'],
+  effects: WEBHOOK_EFFECTS,
+  invariants: [ONE_INVOICE_PER_PAYMENT, NOTHING_LOST],
+  world(knobs, options) {
+    const script = CASES[choiceKnob(knobs, 'case', WEBHOOK_CASES)];
+    const all = { ...UNUSED, ...knobs };
+    // Faults off: each event is delivered once and acknowledged once.
+    return {
+      ...httpWorld(all, options, script.operations),
+      pinned: options.faults ? script.pinned : {},
+    };
+  },
+  serverConfig: (knobs) => serverConfig({ ...UNUSED, ...knobs }),
+};
