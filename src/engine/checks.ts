@@ -27,7 +27,7 @@ const FACTS_SCHEMA = [
   "ATTACH DATABASE ':memory:' AS run",
   `CREATE TABLE run.answers (
     op INTEGER NOT NULL, attempt INTEGER NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL,
-    replayed INTEGER NOT NULL, order_ref TEXT, intent TEXT, amount_cents INTEGER
+    replayed INTEGER NOT NULL, order_ref TEXT, intent TEXT, amount_cents INTEGER, asked TEXT NOT NULL
   ) STRICT`,
   `CREATE TABLE run.outcomes (op INTEGER PRIMARY KEY, result TEXT NOT NULL, attempts INTEGER NOT NULL, status INTEGER) STRICT`,
   `CREATE TABLE run.meta (lease_ms INTEGER NOT NULL, retention_ms INTEGER NOT NULL, ended_at INTEGER NOT NULL) STRICT`,
@@ -60,7 +60,7 @@ export function attachFacts(database: Database, facts: RunFacts): void {
     );
     insertAll(
       database,
-      'INSERT INTO run.answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO run.answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       facts.answers.map((a) => {
         const body =
           typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : {};
@@ -73,6 +73,7 @@ export function attachFacts(database: Database, facts: RunFacts): void {
           text(body.order),
           text(a.asked.intent),
           integer(a.asked.amount_cents),
+          JSON.stringify(a.asked),
         ];
       }),
     );

@@ -33,3 +33,18 @@ ORDER BY a.intent`,
   ok: 'Every acknowledged event was processed.',
   describe: (row) => `the event for ${row.intent} was acknowledged but never processed`,
 };
+
+export const STATUS_IS_LATEST: InvariantSpec = {
+  id: 'status-is-latest',
+  title: 'A payment shows the status of its newest event, whatever the arrival order',
+  // SQLite returns the other columns of the row that holds max(): the newest acknowledged event.
+  sql: `SELECT p.intent, p.status AS shown, json_extract(l.asked, '$.status') AS newest
+FROM payment_status p
+JOIN (SELECT intent, asked, max(json_extract(asked, '$.version')) AS version
+      FROM run.answers WHERE status BETWEEN 200 AND 299 GROUP BY intent) l ON l.intent = p.intent
+WHERE p.status <> json_extract(l.asked, '$.status')
+ORDER BY p.intent`,
+  ok: 'Every payment shows the status of its newest event.',
+  describe: (row) =>
+    `${row.intent} shows “${row.shown}”, but its newest event says “${row.newest}”`,
+};

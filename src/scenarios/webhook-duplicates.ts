@@ -15,7 +15,12 @@ import {
 } from './http-world.ts';
 import { choiceKnob, withDefaults } from './knobs.ts';
 import type { KnobValue, Scenario } from './types.ts';
-import { NOTHING_LOST, ONE_INVOICE_PER_PAYMENT, WEBHOOK_EFFECTS } from './webhook-checks.ts';
+import {
+  NOTHING_LOST,
+  ONE_INVOICE_PER_PAYMENT,
+  STATUS_IS_LATEST,
+  WEBHOOK_EFFECTS,
+} from './webhook-checks.ts';
 
 export const WEBHOOK_CASES = [
   'redelivery',
@@ -23,6 +28,7 @@ export const WEBHOOK_CASES = [
   'crash-after-ack',
   'late-redelivery',
   'out-of-order',
+  'stale-event',
 ] as const;
 export type WebhookCase = (typeof WEBHOOK_CASES)[number];
 
@@ -37,12 +43,29 @@ export const WEBHOOK_CASE_TEXT: Readonly<Record<WebhookCase, string>> = {
     'The consumer’s 200s to the first three deliveries are lost; the fourth comes about 7 minutes later, on the sender’s backoff.',
   'out-of-order':
     'Two payments complete a second apart; the first event’s delivery is lost and redelivered after the second.',
+  'stale-event':
+    'One payment: “processing” is sent, then “completed” a second later; the first delivery of “processing” is lost and redelivered last.',
 };
 
 const SENDER = 'payments-provider';
 
-function delivery(at: number, n: number): Operation {
+interface Event {
+  readonly intent: string;
+  readonly type: 'payment.processing' | 'payment.completed';
+  /** The payment's status as of this event, versioned per payment. */
+  readonly version: number;
+}
+
+const COMPLETED = (n: number): Event => ({
+  intent: `pi_${n}`,
+  type: 'payment.completed',
+  version: 2,
+});
+
+/** The n-th event the sender emits (its sequence number), delivered from `at` on. */
+function delivery(at: number, n: number, event: Event = COMPLETED(n)): Operation {
   const id = `evt_${n}`;
+  const status = event.type === 'payment.completed' ? 'completed' : 'processing';
   return {
     at,
     client: SENDER,
@@ -50,10 +73,12 @@ function delivery(at: number, n: number): Operation {
     path: WEBHOOK_PATH,
     body: {
       event: id,
-      type: 'payment.completed',
-      intent: `pi_${n}`,
+      type: event.type,
+      intent: event.intent,
       amount_cents: 4200,
       sequence: n,
+      status,
+      version: event.version,
     },
     key: null,
     headers: { [WEBHOOK_ID]: id },
@@ -81,6 +106,13 @@ const CASES: Readonly<Record<WebhookCase, CaseScript>> = {
   },
   'out-of-order': {
     operations: [delivery(0, 1), delivery(1000, 2)],
+    pinned: { dropRequest: [{ op: 1, attempt: 1 }] },
+  },
+  'stale-event': {
+    operations: [
+      delivery(0, 1, { intent: 'pi_1', type: 'payment.processing', version: 1 }),
+      delivery(1000, 2, { intent: 'pi_1', type: 'payment.completed', version: 2 }),
+    ],
     pinned: { dropRequest: [{ op: 1, attempt: 1 }] },
   },
 };
@@ -130,7 +162,7 @@ export const webhookDuplicates: Scenario = {
   strategies: WEBHOOK_STRATEGY_IDS,
   defaultStrategies: ['naive', 'inbox'],
   effects: WEBHOOK_EFFECTS,
-  invariants: [ONE_INVOICE_PER_PAYMENT, NOTHING_LOST],
+  invariants: [ONE_INVOICE_PER_PAYMENT, NOTHING_LOST, STATUS_IS_LATEST],
   world(knobs, options) {
     const script = CASES[choiceKnob(knobs, 'case', WEBHOOK_CASES)];
     const all = { ...UNUSED, ...knobs };

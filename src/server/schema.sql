@@ -146,3 +146,11 @@ CREATE TABLE processed_messages (
   sequence    INTEGER NOT NULL,              -- the sender's event sequence number
   PRIMARY KEY (consumer, message_id)
 ) STRICT, WITHOUT ROWID;
+
+-- A read model fed by the events: each payment's latest known status. Its version is the
+-- sender's per-payment version, so a stale event can be told from a newer one.
+CREATE TABLE payment_status (
+  intent  TEXT    PRIMARY KEY,
+  status  TEXT    NOT NULL,
+  version INTEGER NOT NULL
+) STRICT;

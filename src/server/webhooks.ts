@@ -17,6 +17,11 @@ export const CONSUMER = 'billing';
 const INSERT_INVOICE = `INSERT INTO invoices (intent, event_id, amount_cents, created_at)
 VALUES ($intent, $event, $amount, $now)`;
 const INSERT_RESERVATION = `INSERT INTO stock_reservations (intent, created_at) VALUES ($intent, $now)`;
+/** The projection, overwritten by whatever arrives last: arrival order decides. */
+const PROJECT_BLINDLY = `INSERT INTO payment_status (intent, status, version) VALUES ($intent, $status, $version)
+ON CONFLICT (intent) DO UPDATE SET status = excluded.status, version = excluded.version`;
+/** The projection, moved only by a newer version: the version decides, not arrival order. */
+const PROJECT_IF_NEWER = `${PROJECT_BLINDLY} WHERE excluded.version > payment_status.version`;
 
 export interface WebhookEvent {
   readonly id: string;
@@ -24,6 +29,11 @@ export interface WebhookEvent {
   readonly amountCents: number;
   /** The sender's sequence number: order of creation, not of arrival. */
   readonly sequence: number;
+  /** The payment's status as of this event, and that status's version for the payment. */
+  readonly status: string;
+  readonly version: number;
+  /** Only a completed payment is invoiced; every event updates the payment's status. */
+  readonly completed: boolean;
 }
 
 export function eventOf(input: StepInput): WebhookEvent {
@@ -33,12 +43,21 @@ export function eventOf(input: StepInput): WebhookEvent {
     intent: String(body.intent),
     amountCents: Number(body.amount_cents),
     sequence: Number(body.sequence),
+    status: String(body.status),
+    version: Number(body.version),
+    completed: body.type === 'payment.completed',
   };
 }
 
-/** The event's work: every row and effect of it commits together, or none does. */
-export function applyEvent(db: Db, input: StepInput, effect: Effect): void {
+/**
+ * The event's work: every row and effect of it commits together, or none does. `versioned`
+ * guards the projection with the event's version (the version-check strategy).
+ */
+export function applyEvent(db: Db, input: StepInput, effect: Effect, versioned = false): void {
   const event = eventOf(input);
+  const projection = { $intent: event.intent, $status: event.status, $version: event.version };
+  db.run(versioned ? PROJECT_IF_NEWER : PROJECT_BLINDLY, projection);
+  if (!event.completed) return;
   const row = { $intent: event.intent, $now: input.now };
   db.run(INSERT_INVOICE, { ...row, $event: event.id, $amount: event.amountCents });
   db.run(INSERT_RESERVATION, row);

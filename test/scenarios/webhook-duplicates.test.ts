@@ -61,6 +61,25 @@ describe('webhook-duplicates', () => {
     expect(inbox.effects).toMatchObject({ 'invoice-created': which === 'out-of-order' ? 2 : 1 });
   });
 
+  test('a stale event redelivered last: only the version check keeps the newest status', () => {
+    const { runs } = engine.run({
+      scenario: 'webhook-duplicates',
+      strategies: ['inbox', 'version-check', 'naive'],
+      knobs: { case: 'stale-event' },
+    });
+    const [inbox, versioned, naive] = runs;
+    const latest = 'pi_1 shows “processing”, but its newest event says “completed”.';
+    expect(broken(inbox!)).toEqual([['status-is-latest', latest]]);
+    expect(broken(naive!)).toEqual([['status-is-latest', latest]]);
+    expect(broken(versioned!)).toEqual([]);
+    expect(versioned!.tables.payment_status?.rows).toEqual([['pi_1', 'completed', 2]]);
+  });
+
+  test('the version check alone does not stop a redelivery from invoicing twice (its limit)', () => {
+    const { buggy } = play('redelivery', 'version-check');
+    expect(broken(buggy).map(([id]) => id)).toEqual(['one-invoice-per-payment']);
+  });
+
   test('the sender redelivers on its own schedule: the late redelivery comes minutes after the first', () => {
     const { buggy: naive } = play('late-redelivery', 'naive');
     const deliveries = naive.trace.filter((e) => e.kind === 'deliver').map((e) => e.at);

@@ -16,6 +16,7 @@ import { autoIncrementDedupe } from './auto-increment-dedupe.ts';
 import { inbox } from './inbox.ts';
 import { memoryDedupe } from './memory-dedupe.ts';
 import { shortDedupeWindow } from './short-dedupe-window.ts';
+import { versionCheck } from './version-check.ts';
 import { upsert } from './upsert.ts';
 
 /** Strategies for POST /payments, in the order the page lists them: baseline, correct, buggy. */
@@ -37,6 +38,7 @@ const PAYMENT_STRATEGIES: readonly Strategy[] = [
 const WEBHOOK_STRATEGIES: readonly Strategy[] = [
   naive,
   inbox,
+  versionCheck,
   memoryDedupe,
   shortDedupeWindow,
   ackBeforeProcess,
