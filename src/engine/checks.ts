@@ -7,13 +7,14 @@ import type { InvariantSpec, KnobValues } from '../scenarios/types.ts';
 import type { Row } from '../server/db.ts';
 import type { ServerConfig } from '../server/strategy.ts';
 import type { Charge } from '../sim/provider.ts';
-import type { Answer, OperationResult } from '../sim/simulation.ts';
+import type { Answer, OperationResult, SimulationResult } from '../sim/simulation.ts';
 import type { InvariantResult } from './types.ts';
 
 /** What the run left outside the server's database: the provider's ledger and what clients were told. */
 export interface RunFacts {
   readonly ledger: readonly Charge[];
   readonly answers: readonly Answer[];
+  readonly effectLog: SimulationResult['effectLog'];
   readonly operations: readonly OperationResult[];
   readonly config: ServerConfig;
   readonly endedAt: number;
@@ -29,6 +30,7 @@ const FACTS_SCHEMA = [
     op INTEGER NOT NULL, attempt INTEGER NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL,
     replayed INTEGER NOT NULL, order_ref TEXT, intent TEXT, amount_cents INTEGER, asked TEXT NOT NULL
   ) STRICT`,
+  `CREATE TABLE run.effects (name TEXT NOT NULL, subject TEXT NOT NULL, at INTEGER NOT NULL) STRICT`,
   `CREATE TABLE run.outcomes (op INTEGER PRIMARY KEY, result TEXT NOT NULL, attempts INTEGER NOT NULL, status INTEGER) STRICT`,
   `CREATE TABLE run.meta (lease_ms INTEGER NOT NULL, retention_ms INTEGER NOT NULL, ended_at INTEGER NOT NULL) STRICT`,
 ];
@@ -76,6 +78,11 @@ export function attachFacts(database: Database, facts: RunFacts): void {
           JSON.stringify(a.asked),
         ];
       }),
+    );
+    insertAll(
+      database,
+      'INSERT INTO run.effects VALUES (?, ?, ?)',
+      facts.effectLog.map((e) => [e.name, e.subject, e.at]),
     );
     insertAll(
       database,

@@ -98,6 +98,7 @@ export function checkOutcome(outcome: StrategyOutcome, job: StrategyJob): Invari
   attachFacts(outcome.database, {
     ledger: simulation.ledger,
     answers: simulation.answers,
+    effectLog: simulation.effectLog,
     operations: simulation.operations,
     config: outcome.config,
     endedAt: simulation.endedAt,

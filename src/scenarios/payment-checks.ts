@@ -123,6 +123,26 @@ ORDER BY id`,
     `key ${row.idem_key} of ${row.scope}: the owner with token ${row.writer_token} wrote after token ${row.lease_token} took over (${row.state_before} at ${row.point_before} → ${row.state_after} at ${row.point_after})`,
 };
 
+export const EVENTS_RELAYED: InvariantSpec = {
+  id: 'events-relayed',
+  title: 'Every event written to the outbox reaches the broker',
+  sql: `SELECT message_id FROM outbox WHERE published_at IS NULL ORDER BY id`,
+  ok: 'Every outbox event was published.',
+  describe: (row) => `${row.message_id} is still waiting in the outbox`,
+};
+
+export const PUBLISHED_ONCE: InvariantSpec = {
+  id: 'published-once',
+  title: 'The broker receives each event once',
+  sql: `SELECT subject, count(*) AS times FROM run.effects
+WHERE name = 'event-published'
+GROUP BY subject
+HAVING count(*) > 1
+ORDER BY subject`,
+  ok: 'No event was published twice.',
+  describe: (row) => `${row.subject} was published ${row.times} times`,
+};
+
 /** The invariants of SEMANTICS.md §5 that every HTTP payment story checks. */
 export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
   ONE_CHARGE_PER_INTENT,
@@ -133,4 +153,6 @@ export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
   NO_STORED_FAILURE,
   LEASES_END,
   NO_STALE_WRITES,
+  EVENTS_RELAYED,
+  PUBLISHED_ONCE,
 ];

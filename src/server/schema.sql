@@ -154,3 +154,14 @@ CREATE TABLE payment_status (
   status  TEXT    NOT NULL,
   version INTEGER NOT NULL
 ) STRICT;
+
+-- The transactional outbox: an event row written in the same transaction as the business
+-- change, published later by a relay — at least once, so downstream must dedupe.
+CREATE TABLE outbox (
+  id           INTEGER PRIMARY KEY,
+  message_id   TEXT    NOT NULL UNIQUE,
+  topic        TEXT    NOT NULL,
+  payload      TEXT    NOT NULL CHECK (json_valid(payload)),
+  created_at   INTEGER NOT NULL,
+  published_at INTEGER
+) STRICT;

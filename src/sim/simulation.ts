@@ -108,9 +108,10 @@ class Simulation {
   readonly #execs = new Map<number, Exec>();
   readonly #effects: Record<string, number> = {};
   readonly #answers: Answer[] = [];
+  readonly #effectLog: { name: string; subject: string; at: number }[] = [];
   #execCount = 0;
   #finished = 0;
-  readonly #jobPending: boolean[] = [];
+  readonly #jobPending: (boolean | undefined)[] = [];
   #background = 0;
   #serverUp = true;
   #overflow = false;
@@ -158,6 +159,7 @@ class Simulation {
       effects: this.#effects,
       ledger: this.#provider.ledger,
       answers: this.#answers,
+      effectLog: this.#effectLog,
       operations: this.#ops.map((s, i) => ({
         op: i + 1,
         result: s.result,
@@ -383,6 +385,9 @@ class Simulation {
   #finish(op: number, state: OpState, result: 'ok' | 'failed' | 'gave-up', cause: number): void {
     state.result = result;
     this.#finished++;
+    // What the operation left behind (an outbox row, an abandoned key) is the jobs' to find:
+    // each gets to look at least once more.
+    this.#jobPending.fill(true);
     this.#trace.emit({
       at: this.#now,
       actor: 'client',
@@ -645,6 +650,7 @@ class Simulation {
 
   #effect(name: string, subject: string, ref: string | undefined, cause: number): number {
     this.#effects[name] = (this.#effects[name] ?? 0) + 1;
+    this.#effectLog.push({ name, subject, at: this.#now });
     const actor = name === 'card-charged' ? 'psp' : 'server';
     return this.#trace.emit({
       at: this.#now,

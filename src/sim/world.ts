@@ -92,6 +92,12 @@ export interface Answer {
 
 export interface SimulationResult {
   readonly effects: Record<string, number>;
+  /** Every effect in order: what happened to whom, and when. */
+  readonly effectLog: readonly {
+    readonly name: string;
+    readonly subject: string;
+    readonly at: number;
+  }[];
   readonly ledger: readonly Charge[];
   readonly answers: readonly Answer[];
   readonly operations: readonly OperationResult[];

@@ -23,6 +23,7 @@ describe('scenarios()', () => {
       ['naive', false],
       ['idempotency-key', true],
       ['upsert', true],
+      ['outbox', true],
       ['check-then-insert', false],
       ['key-after-effect', false],
       ['new-key-per-retry', false],
@@ -89,6 +90,8 @@ describe('run()', () => {
       'no-stored-failure',
       'leases-end',
       'no-stale-writes',
+      'events-relayed',
+      'published-once',
     ]);
     for (const i of run.invariants)
       expect(i).toMatchObject({

@@ -27,6 +27,8 @@ export interface KeyStore {
   readonly scope: (request: HttpRequest) => string;
   /** How an execution writes its key: fenced by its lease token (SEMANTICS.md §1.5). */
   readonly writes: KeyWrites;
+  /** Whether a completed payment also enqueues its event in the outbox, in the same transaction. */
+  readonly outbox?: boolean;
 }
 
 /** The store as SEMANTICS.md §1 specifies it, answering like the configured profile. */

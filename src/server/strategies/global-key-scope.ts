@@ -2,7 +2,7 @@
 // sends a key another client already used is answered from the other client's row.
 
 import type { Strategy } from '../strategy.ts';
-import { withFlaw } from './idempotency-key.ts';
+import { variantOf } from './idempotency-key.ts';
 
 /** The scope every key gets: as if the key table had no scope column at all. */
 const EVERY_CLIENT = 'global';
@@ -15,5 +15,5 @@ export const globalKeyScope: Strategy = {
   correct: false,
   exposedBy:
     'Two clients send the same key: the second is told about the first one’s order. Where the store compares payloads and they differ, the second is refused instead.',
-  create: withFlaw((store) => ({ ...store, scope: () => EVERY_CLIENT })),
+  create: variantOf((store) => ({ ...store, scope: () => EVERY_CLIENT })),
 };

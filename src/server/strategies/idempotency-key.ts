@@ -5,7 +5,7 @@
 // key stores (global-key-scope, no-fingerprint, cache-5xx, …) are this store with one flaw.
 
 import type { ChargeReply, Handler, StepInput, StepOutcome } from '../../sim/handler.ts';
-import type { HttpResponse } from '../../sim/http.ts';
+import type { HttpRequest, HttpResponse } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
 import { claimKey, keyStore, UNKEYED, type KeyStore } from '../key-store/decide.ts';
 import { completer, reaper } from '../key-store/jobs.ts';
@@ -13,6 +13,7 @@ import { ORDER_FOR_KEY } from '../key-store/sql.ts';
 import { storedResponse } from '../key-store/stored-response.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
 import { HOUR_MS } from '../profiles.ts';
+import { enqueue, relay, relaySteps, RELAY_PATH } from '../outbox.ts';
 import { Fenced, next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { plainPaymentSteps } from './naive.ts';
@@ -28,17 +29,22 @@ export const idempotencyKey: Strategy = {
   create: (db, config) => keyStoreHandler(keyStore(db, config)),
 };
 
-/** A buggy variant's handler: the store with one thing of it changed (SEMANTICS.md §3). */
-export function withFlaw(flaw: (store: KeyStore) => KeyStore): Strategy['create'] {
+/** A variant's handler: the store with one thing of it changed (a bug of SEMANTICS.md §3, or the outbox). */
+export function variantOf(flaw: (store: KeyStore) => KeyStore): Strategy['create'] {
   return (db, config) => keyStoreHandler(flaw(keyStore(db, config)));
 }
 
 function keyStoreHandler(store: KeyStore): Handler {
   const { db } = store;
-  const jobs = [reaper(db, HOUR_MS), ...(store.profile.completer ? [completer(db)] : [])];
+  const jobs = [
+    reaper(db, HOUR_MS),
+    ...(store.profile.completer ? [completer(db)] : []),
+    ...(store.outbox ? [relay(db)] : []),
+  ];
+  const first = (request: HttpRequest) => (request.path === RELAY_PATH ? 'publish' : 'claim-key');
   return stepHandler(
     db,
-    'claim-key',
+    store.outbox ? first : 'claim-key',
     {
       'claim-key': (input) => claimKey(store, input),
       'create-order': (input, effect) => {
@@ -70,9 +76,14 @@ function keyStoreHandler(store: KeyStore): Handler {
       finish: (input) => {
         const response = orderCreated(db, orderFor(db, Number(input.locals.keyId)));
         complete(store, input, response);
+        if (store.outbox) {
+          const { intent } = paymentOf(input);
+          enqueue(db, input.now, `payment.completed:${intent}`, 'payments', response.body);
+        }
         return respond(response);
       },
       ...plainPaymentSteps(db, UNKEYED),
+      ...(store.outbox ? relaySteps(db) : {}),
     },
     { jobs },
   );

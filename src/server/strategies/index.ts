@@ -11,6 +11,7 @@ import { naive } from './naive.ts';
 import { newKeyPerRetry } from './new-key-per-retry.ts';
 import { noFingerprint } from './no-fingerprint.ts';
 import { noLeaseExpiry } from './no-lease-expiry.ts';
+import { outbox } from './outbox.ts';
 import { ackBeforeProcess } from './ack-before-process.ts';
 import { autoIncrementDedupe } from './auto-increment-dedupe.ts';
 import { inbox } from './inbox.ts';
@@ -24,6 +25,7 @@ const PAYMENT_STRATEGIES: readonly Strategy[] = [
   naive,
   idempotencyKey,
   upsert,
+  outbox,
   checkThenInsert,
   keyAfterEffect,
   newKeyPerRetry,

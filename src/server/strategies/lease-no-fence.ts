@@ -3,7 +3,7 @@
 
 import { UNFENCED_WRITES } from '../key-store/sql.ts';
 import type { Strategy } from '../strategy.ts';
-import { withFlaw } from './idempotency-key.ts';
+import { variantOf } from './idempotency-key.ts';
 
 export const leaseNoFence: Strategy = {
   id: 'lease-no-fence',
@@ -16,5 +16,5 @@ export const leaseNoFence: Strategy = {
   // The takeover still hands out a new token, as every lease does; the bug is a store that never
   // compares it (Kleppmann's fencing tokens). The schema records every write the stale owner
   // commits, in stale_writes.
-  create: withFlaw((store) => ({ ...store, writes: UNFENCED_WRITES })),
+  create: variantOf((store) => ({ ...store, writes: UNFENCED_WRITES })),
 };

@@ -2,7 +2,7 @@
 // request is answered as if it were the first one again.
 
 import type { Strategy } from '../strategy.ts';
-import { withFlaw } from './idempotency-key.ts';
+import { variantOf } from './idempotency-key.ts';
 
 export const noFingerprint: Strategy = {
   id: 'no-fingerprint',
@@ -14,7 +14,7 @@ export const noFingerprint: Strategy = {
     'A client reuses its key for a different amount: it gets the old answer to a new question, and the new payment never happens.',
   // Under the Powertools profile this is the correct store: Powertools checks payloads only when
   // validation is configured, and the profile models its default.
-  create: withFlaw((store) => ({
+  create: variantOf((store) => ({
     ...store,
     profile: { ...store.profile, checksFingerprint: false },
   })),

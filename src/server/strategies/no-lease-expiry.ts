@@ -2,7 +2,7 @@
 // request that dies mid-flight leaves its key answering 409 until the key expires.
 
 import type { Strategy } from '../strategy.ts';
-import { withFlaw } from './idempotency-key.ts';
+import { variantOf } from './idempotency-key.ts';
 
 export const noLeaseExpiry: Strategy = {
   id: 'no-lease-expiry',
@@ -15,7 +15,7 @@ export const noLeaseExpiry: Strategy = {
   // As in powertools-lambda-python#4759: with no in-progress expiry, the record goes only when
   // its retention ends (a day under the IETF profile); to a client that retries for minutes,
   // that is forever.
-  create: withFlaw((store) => ({
+  create: variantOf((store) => ({
     ...store,
     config: { ...store.config, leaseMs: store.config.retentionMs },
   })),
