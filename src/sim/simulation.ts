@@ -16,7 +16,7 @@ import { latency } from './network.ts';
 import { Provider } from './provider.ts';
 import { EventQueue } from './queue.ts';
 import type { MessageRef, Trace } from './trace.ts';
-import type { Answer, OperationResult, SimulationResult, World } from './world.ts';
+import type { Answer, EffectRecord, OperationResult, SimulationResult, World } from './world.ts';
 
 export type {
   Answer,
@@ -108,7 +108,7 @@ class Simulation {
   readonly #execs = new Map<number, Exec>();
   readonly #effects: Record<string, number> = {};
   readonly #answers: Answer[] = [];
-  readonly #effectLog: { name: string; subject: string; at: number }[] = [];
+  readonly #effectLog: EffectRecord[] = [];
   #execCount = 0;
   #finished = 0;
   readonly #jobPending: (boolean | undefined)[] = [];

@@ -90,14 +90,16 @@ export interface Answer {
   readonly body: unknown;
 }
 
+export interface EffectRecord {
+  readonly name: string;
+  readonly subject: string;
+  readonly at: number;
+}
+
 export interface SimulationResult {
   readonly effects: Record<string, number>;
   /** Every effect in order: what happened to whom, and when. */
-  readonly effectLog: readonly {
-    readonly name: string;
-    readonly subject: string;
-    readonly at: number;
-  }[];
+  readonly effectLog: readonly EffectRecord[];
   readonly ledger: readonly Charge[];
   readonly answers: readonly Answer[];
   readonly operations: readonly OperationResult[];
