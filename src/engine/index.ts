@@ -24,6 +24,9 @@ function describe(scenario: Scenario): ScenarioInfo {
     title: scenario.title,
     summary: scenario.summary,
     storySeed: scenario.storySeed,
+    prose: scenario.prose,
+    demonstrates: scenario.demonstrates,
+    limits: scenario.limits ?? [],
     strategies: scenario.strategies.map((id) => {
       const s = STRATEGIES.get(id);
       if (!s) throw new Error(`scenario "${scenario.id}" names unknown strategy "${id}"`);

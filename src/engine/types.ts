@@ -1,6 +1,12 @@
 // The public engine contract (ARCHITECTURE.md §5). Other tools call it: keep its shape.
 
-import type { KnobSpec, KnobValues } from '../scenarios/types.ts';
+import type {
+  Demonstration,
+  KnobSpec,
+  KnobValues,
+  Limit,
+  StoryProse,
+} from '../scenarios/types.ts';
 import type { OperationResult } from '../sim/simulation.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 
@@ -17,6 +23,12 @@ export interface ScenarioInfo {
   readonly title: string;
   readonly summary: string;
   readonly storySeed: number;
+  /** The story in words: what happens, what to watch, what to try, the lesson. */
+  readonly prose: StoryProse;
+  /** What the story seed shows: which strategy breaks which invariant, which one holds. */
+  readonly demonstrates: Demonstration;
+  /** What correct strategies do not promise in this story, and why. */
+  readonly limits: readonly Limit[];
   readonly strategies: readonly StrategyInfo[];
   readonly defaultStrategies: readonly string[];
   readonly knobs: readonly KnobSpec[];

@@ -88,6 +88,51 @@ export const keyLifecycle: Scenario = {
   summary:
     'One key through replay, reuse, races, expiry and crashes: what each real system answers.',
   storySeed: 1,
+  prose: {
+    happens:
+      'One customer, one payment, one Idempotency-Key. Each case plays one moment in the life of that key: a retry after a lost answer, the same key with a different amount, two requests at once, a crash halfway, a key that has expired. Every case is scripted, so it plays out the same on every seed.',
+    watch:
+      'Read the status codes the client gets back. A replay answers with the first status and Idempotent-Replayed: true. A key reused for another body gets 422. A second request while the first still runs gets 409. Switch the profile to see how IETF, Stripe, brandur and Powertools each answer.',
+    tryThis: [
+      {
+        label: 'Set case to "mismatch"',
+        knobs: { case: 'mismatch' },
+        outcome:
+          'The client reuses its key for 99.00 instead of 42.00. The idempotency-key store refuses with 422; no-fingerprint replays the old 42.00 answer as if it were the new one.',
+        expect: [
+          { strategy: 'idempotency-key', invariant: 'answers-match', holds: true },
+          { strategy: 'no-fingerprint', invariant: 'answers-match', holds: false },
+        ],
+      },
+      {
+        label: 'Set case to "lease-expired-takeover"',
+        knobs: { case: 'lease-expired-takeover' },
+        outcome:
+          'A stalled execution wakes up after a retry took its key over. With a fencing token its late writes change nothing; lease-no-fence lets them overwrite the new owner’s row.',
+        expect: [
+          { strategy: 'idempotency-key', invariant: 'no-stale-writes', holds: true },
+          { strategy: 'lease-no-fence', invariant: 'no-stale-writes', holds: false },
+        ],
+      },
+      {
+        label: 'Set case to "crash-after-charge"',
+        knobs: { case: 'crash-after-charge' },
+        outcome:
+          'The server dies after the charge, before it answers. Naive charges again on every retry (3 charges); the key store resumes from its recovery point and passes its key to the provider, which charges once.',
+        expect: [
+          { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
+        ],
+      },
+    ],
+    lesson:
+      'A key is more than a lookup: it needs a fingerprint of the request, a lease with a fencing token, recovery points between steps, and an expiry longer than any retry.',
+  },
+  demonstrates: {
+    breaks: 'naive',
+    holds: 'idempotency-key',
+    invariant: 'one-charge-per-intent',
+  },
   knobs: [
     {
       id: 'case',

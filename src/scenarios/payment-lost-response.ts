@@ -19,6 +19,48 @@ export const paymentLostResponse: Scenario = {
   title: 'The lost response',
   summary: 'A retry after a lost response charges twice, unless the key replays the first answer.',
   storySeed: 12,
+  prose: {
+    happens:
+      'A customer pays 42.00. The server charges the card through the payment provider and creates the order, then answers 201. On the story seed that answer is lost on the way back. The client waits 1000 ms, hears nothing, and sends the same payment again.',
+    watch:
+      'Follow attempt 1: its response ends in ✕. Then watch attempt 2 arrive. The naive server treats it as a new payment and charges again. The idempotency-key server finds the key it stored with attempt 1 and replays the first answer, with Idempotent-Replayed: true.',
+    tryThis: [
+      {
+        label: 'Set response loss to 0 %',
+        knobs: { responseLoss: 0 },
+        outcome:
+          'No answer is lost, so the client never retries a payment that went through: naive charges once too.',
+        expect: [
+          { strategy: 'naive', invariant: 'one-charge-per-intent', holds: true },
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
+        ],
+      },
+      {
+        label: 'Set retries to 0',
+        knobs: { retries: 0 },
+        outcome:
+          'Naive charges once, but the customer never learns that the payment worked: without retries, a lost answer becomes a customer who does not know.',
+        expect: [{ strategy: 'naive', invariant: 'one-charge-per-intent', holds: true }],
+      },
+      {
+        label: 'Raise payments to 20',
+        knobs: { payments: 20 },
+        outcome:
+          'With 20 customers and 30 % response loss, naive charges 6 of them twice; idempotency-key charges each one exactly once.',
+        expect: [
+          { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
+        ],
+      },
+    ],
+    lesson:
+      'A client cannot tell a lost request from a lost response, so it must retry, and a retry must be safe. The server makes it safe by storing the key with the first answer and replaying that answer to every retry.',
+  },
+  demonstrates: {
+    breaks: 'naive',
+    holds: 'idempotency-key',
+    invariant: 'one-charge-per-intent',
+  },
   knobs: [
     {
       id: 'payments',

@@ -74,6 +74,55 @@ export interface WorldOptions {
   readonly operations?: number;
 }
 
+/**
+ * A "what to try" suggestion: a concrete change to the story's defaults (at its story seed)
+ * and what it produces. `expect` states the outcome so a test can hold the words to it.
+ */
+export interface Suggestion {
+  /** The change, as a short imperative ("Set response loss to 0 %"). */
+  readonly label: string;
+  /** Knob values to set on top of the story's defaults. */
+  readonly knobs?: KnobValues;
+  /** Faults on or off (default on). */
+  readonly faults?: boolean;
+  /** Another seed than the story seed. */
+  readonly seed?: number;
+  /** What happens then, in a sentence. */
+  readonly outcome: string;
+  /** The verdicts the outcome means: each strategy named is run, each invariant checked. */
+  readonly expect: readonly {
+    readonly strategy: string;
+    readonly invariant: string;
+    readonly holds: boolean;
+  }[];
+}
+
+/** The story in words, for the page's text column. */
+export interface StoryProse {
+  /** What happens, in two to four plain sentences. */
+  readonly happens: string;
+  /** Where to look on the figure. */
+  readonly watch: string;
+  /** Two or three concrete knob changes and what each produces. */
+  readonly tryThis: readonly Suggestion[];
+  /** The lesson, in a sentence or two. */
+  readonly lesson: string;
+}
+
+/** What the story seed shows: `breaks` breaks `invariant`, `holds` keeps every invariant. */
+export interface Demonstration {
+  readonly breaks: string;
+  readonly holds: string;
+  readonly invariant: string;
+}
+
+/** An invariant a correct strategy does not promise in this story, and why (its documented limit). */
+export interface Limit {
+  readonly strategy: string;
+  readonly invariant: string;
+  readonly why: string;
+}
+
 export interface Scenario {
   readonly id: string;
   readonly title: string;
@@ -81,6 +130,10 @@ export interface Scenario {
   readonly summary: string;
   /** A seed on which the lesson shows at once with the default knobs. */
   readonly storySeed: number;
+  readonly prose: StoryProse;
+  readonly demonstrates: Demonstration;
+  /** Limits of correct strategies here: the property tests exempt exactly these, nothing else. */
+  readonly limits?: readonly Limit[];
   readonly knobs: readonly KnobSpec[];
   readonly strategies: readonly string[];
   readonly defaultStrategies: readonly string[];

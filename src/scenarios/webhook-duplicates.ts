@@ -139,6 +139,48 @@ export const webhookDuplicates: Scenario = {
   summary:
     'A redelivered event invoices, emails and reserves twice, unless the consumer dedupes by event id.',
   storySeed: 1,
+  prose: {
+    happens:
+      'The payment provider tells the shop "payment completed" by webhook. The shop invoices, emails the customer and reserves the stock, then answers 200. On the story seed the 200 is lost, so the provider delivers the same event again, with the same Webhook-Id.',
+    watch:
+      'Count invoices and emails. The naive consumer does all the work again for the second delivery. The inbox consumer records the event id in the same transaction as the work and answers the second delivery 200 without doing anything.',
+    tryThis: [
+      {
+        label: 'Set case to "crash-after-ack"',
+        knobs: { case: 'crash-after-ack' },
+        outcome:
+          'The consumer answers 200 and then crashes. ack-before-process has already said yes, so the provider never sends the event again: the invoice is never made.',
+        expect: [
+          { strategy: 'ack-before-process', invariant: 'nothing-lost', holds: false },
+          { strategy: 'inbox', invariant: 'nothing-lost', holds: true },
+        ],
+      },
+      {
+        label: 'Set case to "late-redelivery"',
+        knobs: { case: 'late-redelivery' },
+        outcome:
+          'The fourth delivery comes about 7 minutes after the first. A dedupe window of 5 minutes has forgotten the event and invoices twice; the inbox remembers it.',
+        expect: [
+          { strategy: 'short-dedupe-window', invariant: 'one-invoice-per-payment', holds: false },
+          { strategy: 'inbox', invariant: 'one-invoice-per-payment', holds: true },
+        ],
+      },
+    ],
+    lesson:
+      'Webhooks are delivered at least once. The consumer must dedupe by the event id, in the same transaction as its work, and remember ids for longer than the sender retries.',
+  },
+  limits: [
+    {
+      strategy: 'version-check',
+      invariant: 'one-invoice-per-payment',
+      why: 'A version check orders updates to one row; it does not remember deliveries, so a redelivered event invoices again.',
+    },
+  ],
+  demonstrates: {
+    breaks: 'naive',
+    holds: 'inbox',
+    invariant: 'one-invoice-per-payment',
+  },
   knobs: [
     {
       id: 'case',
