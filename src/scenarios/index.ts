@@ -5,6 +5,12 @@ import { paymentLostResponse } from './payment-lost-response.ts';
 import { webhookDuplicates } from './webhook-duplicates.ts';
 import type { Scenario } from './types.ts';
 
-export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map(
-  [paymentLostResponse, keyLifecycle, webhookDuplicates].map((s) => [s.id, s]),
-);
+// In the order the gallery shows them: one line each.
+// prettier-ignore
+const ORDER: readonly Scenario[] = [
+  paymentLostResponse,
+  webhookDuplicates,
+  keyLifecycle,
+];
+
+export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map(ORDER.map((s) => [s.id, s]));
