@@ -1,91 +1,28 @@
-// Playground: the page's state, and the one place that asks the engine for runs (the latest run wins).
-import type { InvariantResult, RunResult, ScenarioInfo, StrategyRun } from '../engine/types.ts';
+// Playground: the page's state (what the URL holds, the latest result, the shared cursor) and
+// the one place that asks the engine for runs. Data flows one way: state → worker → result → view.
+import type { RunResult, ScenarioInfo } from '../engine/types.ts';
+import type { KnobValue, Suggestion } from '../scenarios/types.ts';
+import { columnsOf, type Column } from './columns.ts';
 import type { EngineClient } from './engine-client.ts';
+import { clampTick, seqAt, ticksOf } from './timeline.ts';
+import {
+  MAX_SEED,
+  formatHash,
+  initialState,
+  parseHash,
+  parseSeed,
+  type PageState,
+} from './url-state.ts';
 
 export const DEFAULT_SCENARIO = 'payment-lost-response';
-export const MAX_SEED = 4_294_967_295;
-
-type OperationResult = StrategyRun['operations'][number];
+export { MAX_SEED };
 
 export type Status = 'loading' | 'running' | 'done' | 'failed';
 
-export interface EffectCount {
-  readonly name: string;
-  readonly label: string;
-  readonly count: number;
-  /** True when another strategy produced a different count: where the eye should go. */
-  readonly diverges: boolean;
-}
-
-export interface FaultCount {
-  readonly label: string;
-  readonly count: number;
-}
-
-/** One strategy's result, shaped for drawing. */
-export interface Column {
-  readonly id: string;
-  readonly title: string;
-  readonly correct: boolean;
-  readonly summary: string;
-  readonly verdict: 'ok' | 'violated';
-  readonly broken: number;
-  readonly effects: readonly EffectCount[];
-  readonly operations: readonly OperationResult[];
-  readonly faults: readonly FaultCount[];
-  readonly invariants: readonly InvariantResult[];
-  readonly traceHash: string;
-}
-
-/** A seed as typed, or null when it is not a whole number in 0..MAX_SEED. */
-export function parseSeed(text: string): number | null {
-  const trimmed = text.trim();
-  if (!/^\d{1,10}$/.test(trimmed)) return null;
-  const seed = Number(trimmed);
-  return seed <= MAX_SEED ? seed : null;
-}
-
-function faultsOf(run: StrategyRun): FaultCount[] {
-  const count = (test: (e: StrategyRun['trace'][number]) => boolean) =>
-    run.trace.filter(test).length;
-  return [
-    { label: 'request lost', count: count((e) => e.kind === 'lost' && e.message === 'request') },
-    { label: 'response lost', count: count((e) => e.kind === 'lost' && e.message === 'response') },
-    { label: 'delivered twice', count: count((e) => e.kind === 'duplicated') },
-    { label: 'client timeout', count: count((e) => e.kind === 'timeout') },
-    { label: 'server crash', count: count((e) => e.kind === 'crash') },
-  ].filter((f) => f.count > 0);
-}
-
-/** Pairs each run with its strategy's description and the story's effect labels. */
-export function columnsOf(info: ScenarioInfo, result: RunResult): Column[] {
-  const differs = (name: string) => {
-    const counts = result.runs.map((r) => r.effects[name] ?? 0);
-    return counts.some((count) => count !== counts[0]);
-  };
-  return result.runs.map((run) => {
-    const strategy = info.strategies.find((s) => s.id === run.strategy);
-    const broken = run.invariants.filter((i) => !i.holds).length;
-    return {
-      id: run.strategy,
-      title: strategy?.title ?? run.strategy,
-      correct: strategy?.correct ?? false,
-      summary: strategy?.summary ?? '',
-      verdict: broken > 0 ? 'violated' : 'ok',
-      broken,
-      effects: info.effects.map(({ name, label }) => ({
-        name,
-        label,
-        count: run.effects[name] ?? 0,
-        diverges: differs(name),
-      })),
-      operations: run.operations,
-      faults: faultsOf(run),
-      invariants: run.invariants,
-      traceHash: run.traceHash,
-    };
-  });
-}
+/** Playback speeds, in moments per second, on a log scale: the slider picks an exponent. */
+export const SPEED_MIN_EXP = -2;
+export const SPEED_MAX_EXP = 4;
+const BASE_TICKS_PER_SECOND = 2;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -100,24 +37,54 @@ function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
 }
 
+const PLACEHOLDER: PageState = {
+  scenario: DEFAULT_SCENARIO,
+  seed: 0,
+  strategies: [],
+  faults: true,
+  knobs: {},
+  t: null,
+};
+
 export class Playground {
   scenarios: readonly ScenarioInfo[] = $state.raw([]);
-  scenarioId = $state(DEFAULT_SCENARIO);
-  /** The last valid seed; the field may hold text that is not one (see seedError). */
-  seed = $state(0);
+  /** Everything a link holds. Replaced whole on every change, never mutated. */
+  page: PageState = $state.raw(PLACEHOLDER);
   seedError: string | null = $state(null);
-  faults = $state(true);
   result: RunResult | null = $state.raw(null);
   status: Status = $state('loading');
   error: string | null = $state(null);
+  /** What a link got wrong, and what the page did instead. */
+  problems: readonly string[] = $state.raw([]);
   elapsedMs: number | null = $state(null);
+  playing = $state(false);
+  /** log2 of the speed multiplier. */
+  speedExp = $state(0);
 
-  readonly scenario = $derived(this.scenarios.find((s) => s.id === this.scenarioId));
+  readonly scenario: ScenarioInfo | undefined = $derived(
+    this.scenarios.find((s) => s.id === this.page.scenario),
+  );
+  /** The result's story (the page may already show another one being run). */
+  readonly resultScenario: ScenarioInfo | undefined = $derived(
+    this.result ? this.scenarios.find((s) => s.id === this.result?.scenario) : undefined,
+  );
+  readonly ticks: readonly number[] = $derived(
+    this.result ? ticksOf(this.result.runs.map((r) => r.trace)) : [],
+  );
+  readonly tick: number = $derived(clampTick(this.page.t, this.ticks));
+  readonly atEnd: boolean = $derived(this.tick >= this.ticks.length - 1);
+  /** Virtual time at the cursor. */
+  readonly cursorAt: number = $derived(this.ticks[this.tick] ?? 0);
+  /** Each column's last event at the cursor. */
+  readonly cursors: readonly number[] = $derived(
+    this.result ? this.result.runs.map((r) => seqAt(r.trace, this.cursorAt)) : [],
+  );
   readonly columns: readonly Column[] = $derived.by(() => {
-    const result = this.result;
-    const info = result && this.scenarios.find((s) => s.id === result.scenario);
-    return result && info ? columnsOf(info, result) : [];
+    const info = this.resultScenario;
+    return this.result && info ? columnsOf(info, this.result, this.cursors) : [];
   });
+  readonly hash: string = $derived(this.scenario ? formatHash(this.page, this.scenario) : '');
+  readonly speed: number = $derived(2 ** this.speedExp);
 
   readonly heading: string = $derived(
     this.scenario?.title ??
@@ -143,36 +110,46 @@ export class Playground {
 
   #engine: EngineClient;
   #latest = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(engine: EngineClient) {
     this.#engine = engine;
   }
 
-  /** Loads the stories and runs the default one on its story seed. */
-  async start(): Promise<void> {
+  /** Loads the stories, opens the state the link holds (or the default story), and runs it. */
+  async start(hash: string): Promise<void> {
     try {
       const scenarios = await this.#engine.scenarios();
-      const first = scenarios.find((s) => s.id === DEFAULT_SCENARIO) ?? scenarios[0];
-      if (!first) throw new Error('The engine knows no stories.');
+      if (scenarios.length === 0) throw new Error('The engine knows no stories.');
       this.scenarios = scenarios;
-      this.scenarioId = first.id;
-      this.seed = first.storySeed;
     } catch (error) {
       this.status = 'failed';
       this.error = `The engine could not start: ${sentence(messageOf(error))} Reload the page to try again.`;
       return;
     }
-    await this.run();
+    this.openHash(hash);
   }
 
-  /** A new story starts on its story seed, the one that shows its lesson at once. */
-  chooseScenario(id: string): void {
-    const scenario = this.scenarios.find((s) => s.id === id);
-    if (!scenario) return;
-    this.scenarioId = id;
-    this.seed = scenario.storySeed;
+  /** Opens a link's state; a bad link opens the nearest valid state and says what changed. */
+  openHash(hash: string): void {
+    if (this.scenarios.length === 0 || hash === this.hash) return;
+    const { state, problems } = parseHash(hash, this.scenarios, DEFAULT_SCENARIO);
+    this.problems = problems;
     this.seedError = null;
-    void this.run();
+    this.#set(state);
+  }
+
+  dismissProblems(): void {
+    this.problems = [];
+  }
+
+  /** A new story starts as its author meant: story seed, default strategies and knobs. */
+  chooseScenario(id: string): void {
+    const info = this.scenarios.find((s) => s.id === id);
+    if (!info || id === this.page.scenario) return;
+    this.seedError = null;
+    this.problems = [];
+    this.#set(initialState(info));
   }
 
   /** Typed text: runs when it is a valid seed, otherwise keeps the text and says what is wrong. */
@@ -183,31 +160,154 @@ export class Playground {
       return;
     }
     this.seedError = null;
-    this.seed = seed;
-    void this.run();
+    if (seed !== this.page.seed) this.#set({ ...this.page, seed, t: null });
   }
 
   rollDice(): void {
     this.seedError = null;
-    this.seed = randomSeed();
-    void this.run();
+    this.#set({ ...this.page, seed: randomSeed(), t: null });
   }
 
   setFaults(on: boolean): void {
-    this.faults = on;
-    void this.run();
+    this.#set({ ...this.page, faults: on, t: null });
+  }
+
+  setKnob(id: string, value: KnobValue): void {
+    const spec = this.scenario?.knobs.find((k) => k.id === id);
+    if (!spec) return;
+    const knobs = { ...this.page.knobs };
+    if (value === spec.default) delete knobs[id];
+    else knobs[id] = value;
+    this.#set({ ...this.page, knobs, t: null });
+  }
+
+  resetKnobs(): void {
+    this.#set({ ...this.page, knobs: {}, t: null });
+  }
+
+  knobValue(id: string): KnobValue | undefined {
+    return this.page.knobs[id] ?? this.scenario?.knobs.find((k) => k.id === id)?.default;
+  }
+
+  addStrategy(id: string): void {
+    if (this.page.strategies.includes(id)) return;
+    if (!this.scenario?.strategies.some((s) => s.id === id)) return;
+    this.#set({ ...this.page, strategies: [...this.page.strategies, id] });
+  }
+
+  /** The last column stays: a figure with no column shows nothing. */
+  removeStrategy(id: string): void {
+    if (this.page.strategies.length <= 1) return;
+    this.#set({ ...this.page, strategies: this.page.strategies.filter((s) => s !== id) });
+  }
+
+  /** A "what to try" suggestion: the story's defaults plus its change, showing what it names. */
+  applySuggestion(suggestion: Suggestion): void {
+    const info = this.scenario;
+    if (!info) return;
+    const knobs: Record<string, KnobValue> = {};
+    for (const [id, value] of Object.entries(suggestion.knobs ?? {})) {
+      const spec = info.knobs.find((k) => k.id === id);
+      if (spec && value !== spec.default) knobs[id] = value;
+    }
+    const named = suggestion.expect.map((e) => e.strategy);
+    this.problems = [];
+    this.seedError = null;
+    this.#set({
+      scenario: info.id,
+      seed: suggestion.seed ?? info.storySeed,
+      faults: suggestion.faults ?? true,
+      knobs,
+      strategies: [...new Set([...this.page.strategies, ...named])],
+      t: null,
+    });
+  }
+
+  // ---- the cursor ----
+
+  /** Moves the cursor to a tick; the end of the run is written as "no cursor" (null). */
+  seek(tick: number): void {
+    const t = clampTick(tick, this.ticks);
+    const next = t >= this.ticks.length - 1 ? null : t;
+    if (next !== this.page.t) this.page = { ...this.page, t: next };
+  }
+
+  step(delta: number): void {
+    this.pause();
+    this.seek(this.tick + delta);
+  }
+
+  /** The cursor to the moment of an event of column `index` (a link in a causal chain). */
+  seekEvent(index: number, seq: number): void {
+    const event = this.result?.runs[index]?.trace[seq];
+    if (!event) return;
+    this.pause();
+    const tick = this.ticks.indexOf(event.at);
+    if (tick >= 0) this.seek(tick);
+  }
+
+  restart(): void {
+    this.pause();
+    this.seek(0);
+  }
+
+  togglePlay(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  play(): void {
+    if (this.ticks.length < 2) return;
+    if (this.atEnd) this.seek(0);
+    this.playing = true;
+    this.#schedule();
+  }
+
+  pause(): void {
+    this.playing = false;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  setSpeed(exp: number): void {
+    this.speedExp = Math.min(SPEED_MAX_EXP, Math.max(SPEED_MIN_EXP, exp));
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    const delay = 1000 / (BASE_TICKS_PER_SECOND * this.speed);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.playing) return;
+      this.seek(this.tick + 1);
+      if (this.atEnd) this.pause();
+      else this.#schedule();
+    }, delay);
+  }
+
+  // ---- runs ----
+
+  #set(state: PageState): void {
+    const reruns =
+      state.scenario !== this.page.scenario ||
+      state.seed !== this.page.seed ||
+      state.faults !== this.page.faults ||
+      state.strategies.join() !== this.page.strategies.join() ||
+      JSON.stringify(state.knobs) !== JSON.stringify(this.page.knobs);
+    this.page = state;
+    if (reruns) {
+      this.pause();
+      void this.run();
+    }
   }
 
   /** Asks the worker for a run; a run that finishes after a newer one started is dropped. */
   async run(): Promise<void> {
     if (this.seedError !== null || !this.scenario) return;
     const id = ++this.#latest;
+    const { scenario, seed, faults, strategies, knobs } = this.page;
     // Proxies cannot cross postMessage (DataCloneError): send a plain copy.
-    const options = $state.snapshot({
-      scenario: this.scenarioId,
-      seed: this.seed,
-      faults: this.faults,
-    });
+    const options = $state.snapshot({ scenario, seed, faults, strategies, knobs });
     this.status = 'running';
     const started = performance.now();
     try {

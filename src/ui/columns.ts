@@ -1,0 +1,94 @@
+// One strategy's run shaped for drawing: verdict, effect counters at the cursor, faults met.
+import type { InvariantResult, RunResult, ScenarioInfo, StrategyRun } from '../engine/types.ts';
+
+type OperationResult = StrategyRun['operations'][number];
+
+export interface EffectCount {
+  readonly name: string;
+  readonly label: string;
+  /** How many happened up to the cursor. */
+  readonly count: number;
+  /** How many happen in the whole run. */
+  readonly total: number;
+  /** True when another strategy produced a different total: where the eye should go. */
+  readonly diverges: boolean;
+}
+
+export interface FaultCount {
+  readonly label: string;
+  readonly count: number;
+}
+
+export interface Column {
+  readonly id: string;
+  readonly title: string;
+  readonly correct: boolean;
+  readonly summary: string;
+  readonly verdict: 'ok' | 'violated';
+  readonly broken: number;
+  readonly effects: readonly EffectCount[];
+  readonly operations: readonly OperationResult[];
+  readonly faults: readonly FaultCount[];
+  readonly invariants: readonly InvariantResult[];
+  readonly traceHash: string;
+  readonly run: StrategyRun;
+}
+
+function faultsOf(run: StrategyRun): FaultCount[] {
+  const count = (test: (e: StrategyRun['trace'][number]) => boolean) =>
+    run.trace.filter(test).length;
+  return [
+    { label: 'request lost', count: count((e) => e.kind === 'lost' && e.message === 'request') },
+    { label: 'response lost', count: count((e) => e.kind === 'lost' && e.message === 'response') },
+    { label: 'delivered twice', count: count((e) => e.kind === 'duplicated') },
+    { label: 'client timeout', count: count((e) => e.kind === 'timeout') },
+    { label: 'server crash', count: count((e) => e.kind === 'crash') },
+  ].filter((f) => f.count > 0);
+}
+
+/** Effect events per name up to and including `seq` (all of them when seq is null). */
+function effectsUpTo(run: StrategyRun, seq: number | null): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of run.trace) {
+    if (seq !== null && e.seq > seq) break;
+    if (e.kind === 'effect') counts[e.name] = (counts[e.name] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Pairs each run with its strategy's description; `cursors[i]` is column i's seq at the cursor. */
+export function columnsOf(
+  info: ScenarioInfo,
+  result: RunResult,
+  cursors: readonly (number | null)[] = [],
+): Column[] {
+  const differs = (name: string) => {
+    const counts = result.runs.map((r) => r.effects[name] ?? 0);
+    return counts.some((count) => count !== counts[0]);
+  };
+  return result.runs.map((run, i) => {
+    const strategy = info.strategies.find((s) => s.id === run.strategy);
+    const broken = run.invariants.filter((inv) => !inv.holds).length;
+    const now = effectsUpTo(run, cursors[i] ?? null);
+    return {
+      id: run.strategy,
+      title: strategy?.title ?? run.strategy,
+      correct: strategy?.correct ?? false,
+      summary: strategy?.summary ?? '',
+      verdict: broken > 0 ? 'violated' : 'ok',
+      broken,
+      effects: info.effects.map(({ name, label }) => ({
+        name,
+        label,
+        count: now[name] ?? 0,
+        total: run.effects[name] ?? 0,
+        diverges: differs(name),
+      })),
+      operations: run.operations,
+      faults: faultsOf(run),
+      invariants: run.invariants,
+      traceHash: run.traceHash,
+      run,
+    };
+  });
+}

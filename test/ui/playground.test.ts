@@ -1,0 +1,135 @@
+// The page's state machine on the real engine (in Node): links open exactly, suggestions set
+// the knobs, the cursor steps exactly, and the latest run wins.
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Engine, RunOptions } from '../../src/engine/index.ts';
+import type { EngineClient } from '../../src/ui/engine-client.ts';
+import { Playground } from '../../src/ui/playground.svelte.ts';
+import { loadEngine } from '../support/engine.ts';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await loadEngine();
+});
+
+/** The real engine behind the client's shape, as the worker serves it. */
+function client(delays: number[] = []): EngineClient {
+  return {
+    scenarios: async () => engine.scenarios(),
+    run: async (options: RunOptions) => {
+      const wait = delays.shift() ?? 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return engine.run(options);
+    },
+  } as EngineClient;
+}
+
+async function settled(playground: Playground): Promise<void> {
+  for (let i = 0; i < 200 && playground.status !== 'done' && playground.status !== 'failed'; i++)
+    await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('the playground state', () => {
+  test('a link opens exactly that run at that cursor, and its hash is the link', async () => {
+    const p = new Playground(client());
+    const link =
+      '#scenario=payment-lost-response&seed=42&strategies=naive,idempotency-key&faults=1&k.retries=2&t=3';
+    await p.start(link);
+    await settled(p);
+    expect(p.problems).toEqual([]);
+    expect(p.result?.seed).toBe(42);
+    expect(p.result?.knobs.retries).toBe(2);
+    expect(p.tick).toBe(3);
+    expect(p.hash).toBe(link);
+  });
+
+  test('a bad link opens the nearest valid state and keeps what it said', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=nope');
+    await settled(p);
+    expect(p.page.scenario).toBe('payment-lost-response');
+    expect(p.problems).toHaveLength(1);
+    expect(p.status).toBe('done');
+  });
+
+  test('step and step back are exact inverses; the end of the run is no cursor at all', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=12');
+    await settled(p);
+    expect(p.atEnd).toBe(true);
+    expect(p.page.t).toBeNull();
+    p.restart();
+    expect(p.tick).toBe(0);
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      seen.push(JSON.stringify(p.cursors));
+      p.step(1);
+    }
+    for (let i = 5; i >= 0; i--) {
+      p.step(-1);
+      expect(JSON.stringify(p.cursors)).toBe(seen[i]);
+    }
+    p.seek(p.ticks.length + 10);
+    expect(p.page.t).toBeNull();
+  });
+
+  test('effect counters count up to the cursor only', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=12');
+    await settled(p);
+    const charges = () => p.columns[0]!.effects.find((e) => e.name === 'card-charged')!;
+    expect(charges().count).toBe(2);
+    p.restart();
+    expect(charges().count).toBe(0);
+    expect(charges().total).toBe(2);
+  });
+
+  test('a suggestion sets the story defaults plus its change, and shows the strategies it names', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=key-lifecycle&seed=9&k.retries=1');
+    await settled(p);
+    const suggestion = p.scenario!.prose.tryThis[0]!;
+    p.applySuggestion(suggestion);
+    await settled(p);
+    expect(p.page.seed).toBe(p.scenario!.storySeed);
+    expect(p.page.knobs).toEqual(suggestion.knobs);
+    for (const want of suggestion.expect) {
+      const column = p.columns.find((c) => c.id === want.strategy)!;
+      expect(column.invariants.find((i) => i.id === want.invariant)!.holds).toBe(want.holds);
+    }
+  });
+
+  test('the latest run wins: a slow earlier run never replaces a newer result', async () => {
+    const p = new Playground(client([0, 80, 0]));
+    await p.start('#scenario=payment-lost-response&seed=1');
+    await settled(p);
+    p.enterSeed('2'); // slow
+    p.enterSeed('3'); // fast
+    await new Promise((r) => setTimeout(r, 150));
+    expect(p.result?.seed).toBe(3);
+  });
+
+  test('a typed seed that is not one keeps the last run and says why', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=5');
+    await settled(p);
+    p.enterSeed('12x');
+    expect(p.seedError).toMatch(/whole number/);
+    expect(p.page.seed).toBe(5);
+  });
+
+  test('strategies can be added and removed, never down to none', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=12');
+    await settled(p);
+    p.addStrategy('check-then-insert');
+    await settled(p);
+    expect(p.columns.map((c) => c.id)).toEqual(['naive', 'idempotency-key', 'check-then-insert']);
+    p.removeStrategy('naive');
+    p.removeStrategy('idempotency-key');
+    p.removeStrategy('check-then-insert');
+    await settled(p);
+    expect(p.page.strategies).toEqual(['check-then-insert']);
+    p.addStrategy('no-such');
+    expect(p.page.strategies).toEqual(['check-then-insert']);
+  });
+});
