@@ -1,11 +1,12 @@
 // Runs a story's invariants as SQL over the final server database, with what lives outside it
-// attached: the provider's ledger as schema `psp` (a ROLLBACK never undoes a charge), and what
-// the clients were told as schema `run`.
+// attached: the provider's ledger as schema `psp` (a ROLLBACK never undoes a charge), the
+// airline's seats as schema `airline`, and what the clients were told as schema `run`.
 
 import type { Database, SqlValue } from 'sql.js';
 import type { InvariantSpec, KnobValues } from '../scenarios/types.ts';
 import type { Row } from '../server/db.ts';
 import type { ServerConfig } from '../server/strategy.ts';
+import type { SeatBooking } from '../sim/airline.ts';
 import type { Charge } from '../sim/provider.ts';
 import type { Answer, OperationResult, SimulationResult } from '../sim/simulation.ts';
 import type { InvariantResult } from './types.ts';
@@ -13,8 +14,12 @@ import type { InvariantResult } from './types.ts';
 /** What the run left outside the server's database: the provider's ledger and what clients were told. */
 export interface RunFacts {
   readonly ledger: readonly Charge[];
+  /** The airline's ledger, in a story with an airline: attached as schema `airline`. */
+  readonly bookings?: readonly SeatBooking[];
   readonly answers: readonly Answer[];
   readonly effectLog: SimulationResult['effectLog'];
+  /** Every try at every layer (client, gateway, server, provider): attached as `run.attempts`. */
+  readonly attempts?: SimulationResult['attempts'];
   readonly operations: readonly OperationResult[];
   readonly config: ServerConfig;
   readonly endedAt: number;
@@ -25,12 +30,19 @@ const FACTS_SCHEMA = [
   `CREATE TABLE psp.charges (
     id TEXT PRIMARY KEY, intent TEXT NOT NULL, amount_cents INTEGER NOT NULL, idem_key TEXT, charged_at INTEGER NOT NULL
   ) STRICT`,
+  // The airline's seats, like the provider's charges: outside the server's database.
+  "ATTACH DATABASE ':memory:' AS airline",
+  `CREATE TABLE airline.bookings (
+    id TEXT PRIMARY KEY, intent TEXT NOT NULL, seat TEXT NOT NULL, amount_cents INTEGER NOT NULL, idem_key TEXT,
+    booked_at INTEGER NOT NULL
+  ) STRICT`,
   "ATTACH DATABASE ':memory:' AS run",
   `CREATE TABLE run.answers (
     op INTEGER NOT NULL, attempt INTEGER NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL,
     replayed INTEGER NOT NULL, order_ref TEXT, intent TEXT, amount_cents INTEGER, asked TEXT NOT NULL
   ) STRICT`,
   `CREATE TABLE run.effects (name TEXT NOT NULL, subject TEXT NOT NULL, at INTEGER NOT NULL) STRICT`,
+  `CREATE TABLE run.attempts (layer TEXT NOT NULL, op INTEGER NOT NULL, at INTEGER NOT NULL) STRICT`,
   `CREATE TABLE run.outcomes (op INTEGER PRIMARY KEY, result TEXT NOT NULL, attempts INTEGER NOT NULL, status INTEGER) STRICT`,
   `CREATE TABLE run.meta (lease_ms INTEGER NOT NULL, retention_ms INTEGER NOT NULL, ended_at INTEGER NOT NULL) STRICT`,
 ];
@@ -50,7 +62,7 @@ const DETAIL_ROWS = 5;
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const integer = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
-/** Attaches the run's facts as schemas `psp` (the provider's ledger) and `run` (answers, outcomes, settings). */
+/** Attaches the run's facts as schemas `psp` (the provider's ledger), `airline` (its seats) and `run` (answers, outcomes, settings). */
 export function attachFacts(database: Database, facts: RunFacts): void {
   for (const sql of FACTS_SCHEMA) database.run(sql);
   database.run('BEGIN');
@@ -59,6 +71,11 @@ export function attachFacts(database: Database, facts: RunFacts): void {
       database,
       'INSERT INTO psp.charges VALUES (?, ?, ?, ?, ?)',
       facts.ledger.map((c) => [c.id, c.intent, c.amountCents, c.key, c.at]),
+    );
+    insertAll(
+      database,
+      'INSERT INTO airline.bookings VALUES (?, ?, ?, ?, ?, ?)',
+      (facts.bookings ?? []).map((b) => [b.id, b.intent, b.seat, b.amountCents, b.key, b.at]),
     );
     insertAll(
       database,
@@ -83,6 +100,11 @@ export function attachFacts(database: Database, facts: RunFacts): void {
       database,
       'INSERT INTO run.effects VALUES (?, ?, ?)',
       facts.effectLog.map((e) => [e.name, e.subject, e.at]),
+    );
+    insertAll(
+      database,
+      'INSERT INTO run.attempts VALUES (?, ?, ?)',
+      (facts.attempts ?? []).map((a) => [a.layer, a.op, a.at]),
     );
     insertAll(
       database,

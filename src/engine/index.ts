@@ -7,8 +7,16 @@ import type { Scenario } from '../scenarios/types.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
 import { traceHash } from './hash.ts';
 import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
+import { takeSnapshot } from './snapshot.ts';
 import { readTables } from './tables.ts';
-import type { RunOptions, RunResult, ScenarioInfo, StrategyRun } from './types.ts';
+import type {
+  RunOptions,
+  RunResult,
+  ScenarioInfo,
+  Snapshot,
+  SnapshotOptions,
+  StrategyRun,
+} from './types.ts';
 import { validateRun } from './validate.ts';
 
 export type * from './types.ts';
@@ -16,6 +24,8 @@ export type * from './types.ts';
 export interface Engine {
   scenarios(): ScenarioInfo[];
   run(options: RunOptions): RunResult;
+  /** One strategy's server database right after trace event `seq`: the inspector's view. */
+  snapshot(options: SnapshotOptions): Snapshot;
 }
 
 function describe(scenario: Scenario): ScenarioInfo {
@@ -76,5 +86,6 @@ export function createEngine(SQL: SqlJsStatic): Engine {
       });
       return { scenario: scenario.id, seed, faults, knobs, runs };
     },
+    snapshot: (options) => takeSnapshot(SQL, image, options),
   };
 }

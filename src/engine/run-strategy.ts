@@ -46,11 +46,40 @@ export interface StrategyOutcome {
   close(): void;
 }
 
+/** A run set up and not yet simulated: the snapshot drives it with a trace of its own. */
+export interface PreparedStrategy {
+  readonly database: Database;
+  readonly config: ServerConfig;
+  readonly trace: Trace;
+  simulate(): SimulationResult;
+  /** Frees prepared statements and the database. */
+  close(): void;
+}
+
 export function runStrategy(
   SQL: SqlJsStatic,
   image: Uint8Array,
   job: StrategyJob,
 ): StrategyOutcome {
+  const run = prepareStrategy(SQL, image, job);
+  try {
+    const simulation = run.simulate();
+    const { database, config, trace, close } = run;
+    return { database, config, trace, simulation, close };
+  } catch (error) {
+    // A long-lived worker runs many of these: a failed run must not keep its database.
+    run.close();
+    throw error;
+  }
+}
+
+/** The database, handler and choices of one run; `trace` numbers the events (and may end the run). */
+export function prepareStrategy(
+  SQL: SqlJsStatic,
+  image: Uint8Array,
+  job: StrategyJob,
+  trace: Trace = new Trace(job.trace),
+): PreparedStrategy {
   const strategy = STRATEGIES.get(job.strategy);
   if (!strategy)
     throw new Error(
@@ -58,7 +87,6 @@ export function runStrategy(
     );
   const database = new SQL.Database(image);
   const db = openDb(database, job.sqlLog);
-  const trace = new Trace(job.trace);
   const seeded = new SeededChoices(job.seed);
   const choices: Choices = job.trace
     ? new RecordingChoices(seeded, ({ label, value }) => {
@@ -83,8 +111,13 @@ export function runStrategy(
   const config = job.scenario.serverConfig(job.knobs);
   try {
     const handler = strategy.create(db, config);
-    const simulation = simulate({ ...world, client }, handler, choices, trace);
-    return { database, config, trace, simulation, close: () => db.close() };
+    return {
+      database,
+      config,
+      trace,
+      simulate: () => simulate({ ...world, client }, handler, choices, trace),
+      close: () => db.close(),
+    };
   } catch (error) {
     // A long-lived worker runs many of these: a failed run must not keep its database.
     db.close();
@@ -97,8 +130,10 @@ export function checkOutcome(outcome: StrategyOutcome, job: StrategyJob): Invari
   const { simulation } = outcome;
   attachFacts(outcome.database, {
     ledger: simulation.ledger,
+    bookings: simulation.bookings,
     answers: simulation.answers,
     effectLog: simulation.effectLog,
+    attempts: simulation.attempts,
     operations: simulation.operations,
     config: outcome.config,
     endedAt: simulation.endedAt,

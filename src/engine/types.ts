@@ -1,12 +1,6 @@
 // The public engine contract (ARCHITECTURE.md §5). Other tools call it: keep its shape.
 
-import type {
-  Demonstration,
-  KnobSpec,
-  KnobValues,
-  Limit,
-  StoryProse,
-} from '../scenarios/types.ts';
+import type { Demonstration, KnobSpec, KnobValues, Limit, StoryProse } from '../scenarios/types.ts';
 import type { OperationResult } from '../sim/simulation.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 
@@ -78,4 +72,26 @@ export interface RunResult {
   readonly faults: boolean;
   readonly knobs: KnobValues;
   readonly runs: StrategyRun[];
+}
+
+/** The inspector's question: one strategy's server database right after one trace event. */
+export interface SnapshotOptions extends RunOptions {
+  /** Which strategy's database; one of the story's strategies. `strategies` is ignored. */
+  readonly strategy: string;
+  /** The trace event to stop after; -1 for before the first event. Past the end: the final state. */
+  readonly seq: number;
+}
+
+export interface Snapshot {
+  readonly scenario: string;
+  readonly strategy: string;
+  readonly seed: number;
+  /** The event the snapshot follows (clamped to the run's last one); -1 before the first. */
+  readonly seq: number;
+  /** That event's virtual time in ms (0 before the first event). */
+  readonly at: number;
+  /** Every server table with its rows, as `StrategyRun.tables`: everything committed so far. */
+  readonly tables: Record<string, Table>;
+  /** The database file (SQLite format 3) at that moment. */
+  readonly bytes: Uint8Array;
 }

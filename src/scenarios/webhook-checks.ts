@@ -12,14 +12,27 @@ export const WEBHOOK_EFFECTS: readonly EffectSpec[] = [
 export const ONE_INVOICE_PER_PAYMENT: InvariantSpec = {
   id: 'one-invoice-per-payment',
   title: 'Each payment is invoiced, emailed and reserved once',
-  sql: `SELECT intent, count(*) AS invoices, group_concat(event_id, ', ' ORDER BY id) AS events
-FROM invoices
-GROUP BY intent
-HAVING count(*) > 1
+  // All three effects, each counted where it lands: the invoice and stock tables, and the
+  // emails the run recorded (an email leaves the system; no table of ours can take it back).
+  sql: `WITH paid AS (
+  SELECT intent FROM invoices UNION SELECT intent FROM stock_reservations
+  UNION SELECT subject FROM run.effects WHERE name = 'email-sent'
+), counted AS (
+  SELECT p.intent,
+    (SELECT count(*) FROM invoices i WHERE i.intent = p.intent) AS invoices,
+    (SELECT count(*) FROM stock_reservations s WHERE s.intent = p.intent) AS reservations,
+    (SELECT count(*) FROM run.effects e WHERE e.name = 'email-sent' AND e.subject = p.intent) AS emails,
+    (SELECT group_concat(event_id, ', ' ORDER BY id) FROM invoices i WHERE i.intent = p.intent) AS events
+  FROM paid p
+)
+SELECT * FROM counted
+WHERE invoices > 1 OR reservations > 1 OR emails > 1
 ORDER BY intent`,
-  ok: 'No payment was invoiced twice.',
+  ok: 'No payment was invoiced, emailed or reserved twice.',
   describe: (row) =>
-    `${row.intent} was invoiced ${row.invoices} times (deliveries of ${row.events})`,
+    row.invoices === row.reservations && row.invoices === row.emails
+      ? `${row.intent} was invoiced ${row.invoices} times (deliveries of ${row.events})`
+      : `${row.intent} has ${row.invoices} invoices, ${row.reservations} stock reservations and ${row.emails} emails`,
 };
 
 export const NOTHING_LOST: InvariantSpec = {

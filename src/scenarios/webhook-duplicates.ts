@@ -1,20 +1,21 @@
-// Story: "payment completed" is delivered twice after a timeout — and the other ways a webhook
-// consumer meets the same event again, or misses one: crashes around the acknowledgement, a
-// redelivery hours later, events that arrive out of order.
+// Story: "payment completed" is delivered twice because the sender retries until it sees a 2xx —
+// and the other ways a webhook consumer meets one change again, or misses it: crashes around the
+// answer, a redelivery minutes later, reordering, a consumer that fails, two events for one change.
 
+import { HOUR_MS } from '../server/profiles.ts';
+import { inboxBusinessKey } from '../server/strategies/inbox-business-key.ts';
 import { WEBHOOK_STRATEGY_IDS } from '../server/strategies/index.ts';
 import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
 import type { Operation, PinnedFaults } from '../sim/simulation.ts';
 import {
-  CLIENT_KNOBS,
   NETWORK_KNOBS,
   PROVIDER_KNOBS,
   SERVER_KNOBS,
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { choiceKnob, withDefaults } from './knobs.ts';
-import type { KnobValue, Scenario } from './types.ts';
+import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import type { KnobSpec, KnobValue, KnobValues, Scenario } from './types.ts';
 import {
   NOTHING_LOST,
   ONE_INVOICE_PER_PAYMENT,
@@ -29,45 +30,118 @@ export const WEBHOOK_CASES = [
   'late-redelivery',
   'out-of-order',
   'stale-event',
+  'consumer-error',
 ] as const;
 export type WebhookCase = (typeof WEBHOOK_CASES)[number];
 
-/** What each case does, in words, for the page. */
+/** What each case does, in words, for the page. The times are those of the default schedule. */
 export const WEBHOOK_CASE_TEXT: Readonly<Record<WebhookCase, string>> = {
   redelivery:
-    'The consumer’s 200 for the first delivery is lost; the sender delivers the event again.',
+    'The consumer’s 200 to the first delivery is lost. The sender waits 15 s, then 1 min, and delivers the same event again, with the same webhook-id.',
   'crash-before-ack':
-    'The consumer crashes after the work commits and before it answers; the sender redelivers.',
-  'crash-after-ack': 'The consumer crashes right after it answered 200, before any work.',
+    'The consumer does the work, then crashes before it can answer. The sender hears nothing and delivers the event again.',
+  'crash-after-ack':
+    'The consumer crashes right after it answers 200. Only a consumer that answers before it works is hurt: its work never happens.',
   'late-redelivery':
-    'The consumer’s 200s to the first three deliveries are lost; the fourth comes about 7 minutes later, on the sender’s backoff.',
+    'The consumer’s 200s to the first three deliveries are lost. The fourth delivery comes 7 to 8 minutes after the first, on the sender’s backoff.',
   'out-of-order':
-    'Two payments complete a second apart; the first event’s delivery is lost and redelivered after the second.',
+    'Two payments complete 1 s apart. The first payment’s event is lost on the way and redelivered after the second one.',
   'stale-event':
-    'One payment: “processing” is sent, then “completed” a second later; the first delivery of “processing” is lost and redelivered last.',
+    'One payment sends “processing”, then “completed” 1 s later. The first delivery of “processing” is lost, so it arrives last.',
+  'consumer-error':
+    'A free order (amount 0 after a 100 % coupon) breaks the consumer: its invoice table takes only amounts above 0. It answers 500 every time; the sender delivers it 14 more times over about 2.5 days, then gives up.',
 };
 
 const SENDER = 'payments-provider';
 
 interface Event {
+  readonly at: number;
   readonly intent: string;
   readonly type: 'payment.processing' | 'payment.completed';
   /** The payment's status as of this event, versioned per payment. */
   readonly version: number;
+  readonly amountCents: number;
 }
 
-const COMPLETED = (n: number): Event => ({
-  intent: `pi_${n}`,
+const AMOUNT_CENTS = 4200;
+const completed = (at: number, intent: string): Event => ({
+  at,
+  intent,
   type: 'payment.completed',
   version: 2,
+  amountCents: AMOUNT_CENTS,
 });
 
-/** The n-th event the sender emits (its sequence number), delivered from `at` on. */
-function delivery(at: number, n: number, event: Event = COMPLETED(n)): Operation {
+/**
+ * A case: the events the sender creates, and faults pinned to them. `pinned` names events by
+ * their place in `events` (1, 2, …); the script turns those into operation numbers once any
+ * second events for one change are added.
+ */
+interface CaseScript {
+  readonly events: readonly Event[];
+  readonly pinned: (op: (event: number) => number) => PinnedFaults;
+}
+
+const CASES: Readonly<Record<WebhookCase, CaseScript>> = {
+  redelivery: {
+    events: [completed(0, 'pi_1')],
+    pinned: (op) => ({ dropResponse: [{ op: op(1), attempt: 1 }] }),
+  },
+  'crash-before-ack': {
+    events: [completed(0, 'pi_1')],
+    pinned: (op) => ({ crashAfter: [{ op: op(1), attempt: 1, step: 'apply-event' }] }),
+  },
+  'crash-after-ack': {
+    events: [completed(0, 'pi_1')],
+    pinned: (op) => ({ crashAfter: [{ op: op(1), attempt: 1, step: 'ack' }] }),
+  },
+  'late-redelivery': {
+    events: [completed(0, 'pi_1')],
+    pinned: (op) => ({ dropResponse: [1, 2, 3].map((attempt) => ({ op: op(1), attempt })) }),
+  },
+  'out-of-order': {
+    events: [completed(0, 'pi_1'), completed(1000, 'pi_2')],
+    pinned: (op) => ({ dropRequest: [{ op: op(1), attempt: 1 }] }),
+  },
+  'stale-event': {
+    events: [
+      { ...completed(0, 'pi_1'), type: 'payment.processing', version: 1 },
+      completed(1000, 'pi_1'),
+    ],
+    pinned: (op) => ({ dropRequest: [{ op: op(1), attempt: 1 }] }),
+  },
+  'consumer-error': {
+    events: [{ ...completed(0, 'pi_1'), amountCents: 0 }],
+    pinned: () => ({}),
+  },
+};
+
+/** When Stripe's second event for a change follows is not in our research; ours comes 0.5 s later. */
+const SECOND_EVENT_AFTER_MS = 500;
+
+/** The sender's operations in creation order: evt_n is the n-th event, its sequence number n. */
+function script(
+  which: WebhookCase,
+  eventsPerChange: number,
+  faults: boolean,
+): { operations: Operation[]; pinned: PinnedFaults } {
+  const { events, pinned } = CASES[which];
+  // Faults off, the sender creates one event per change and the consumer can process each.
+  const created = events.flatMap((event, index) => {
+    const one = { event: faults ? event : { ...event, amountCents: AMOUNT_CENTS }, index };
+    const twice = faults && eventsPerChange > 1 && event.type === 'payment.completed';
+    return twice ? [one, { event: { ...one.event, at: event.at + SECOND_EVENT_AFTER_MS } }] : [one];
+  });
+  const ordered = created.sort((a, b) => a.event.at - b.event.at);
+  const operations = ordered.map(({ event }, i) => delivery(event, i + 1));
+  const op = (n: number) => ordered.findIndex((c) => 'index' in c && c.index === n - 1) + 1;
+  return { operations, pinned: faults ? pinned(op) : {} };
+}
+
+function delivery(event: Event, n: number): Operation {
   const id = `evt_${n}`;
-  const status = event.type === 'payment.completed' ? 'completed' : 'processing';
   return {
-    at,
+    at: event.at,
     client: SENDER,
     method: 'POST',
     path: WEBHOOK_PATH,
@@ -75,9 +149,9 @@ function delivery(at: number, n: number, event: Event = COMPLETED(n)): Operation
       event: id,
       type: event.type,
       intent: event.intent,
-      amount_cents: 4200,
+      amount_cents: event.amountCents,
       sequence: n,
-      status,
+      status: event.type === 'payment.completed' ? 'completed' : 'processing',
       version: event.version,
     },
     key: null,
@@ -85,46 +159,80 @@ function delivery(at: number, n: number, event: Event = COMPLETED(n)): Operation
   };
 }
 
-interface CaseScript {
-  readonly operations: readonly Operation[];
-  readonly pinned: PinnedFaults;
-}
+/**
+ * The sender's schedule. Stripe retries a live-mode event "for up to three days with exponential
+ * backoff" (docs.stripe.com/webhooks, research/semantics-report.md §2.2); its exact gaps are not
+ * in our research, so the defaults double from 1 min up to a 12 h cap: 14 retries, the last about
+ * 65 h (2.7 days) after the first delivery. The timeout is the low end of the Standard Webhooks
+ * spec's recommended 15–30 s (semantics-report.md §2.5); Stripe's own figure is not in our
+ * research. The sim's client plays the sender: these are its knobs, under the provider's name.
+ */
+const SENDER_KNOBS: readonly KnobSpec[] = [
+  {
+    id: 'timeoutMs',
+    label: 'Sender timeout',
+    group: 'provider',
+    kind: 'int',
+    default: 15_000,
+    min: 1000,
+    max: 60_000,
+    unit: 'ms',
+    help: 'How long the sender waits for the consumer’s answer. No 2xx by then counts as a failed delivery.',
+  },
+  {
+    id: 'retries',
+    label: 'Redeliveries',
+    group: 'provider',
+    kind: 'int',
+    default: 14,
+    min: 0,
+    max: 20,
+    help: 'How many times the sender tries again after a delivery that timed out or got a 5xx answer.',
+  },
+  {
+    id: 'backoffMs',
+    label: 'First backoff',
+    group: 'provider',
+    kind: 'int',
+    default: 60_000,
+    min: 0,
+    max: HOUR_MS,
+    unit: 'ms',
+    help: 'The wait before the first redelivery; it doubles for each one after that.',
+  },
+  {
+    id: 'backoffCapMs',
+    label: 'Backoff cap',
+    group: 'provider',
+    kind: 'int',
+    default: 12 * HOUR_MS,
+    min: 0,
+    max: 24 * HOUR_MS,
+    unit: 'ms',
+    help: 'The longest the sender ever waits between two deliveries.',
+  },
+  {
+    id: 'jitter',
+    label: 'Jitter',
+    group: 'provider',
+    kind: 'ratio',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    help: 'Share of each wait that is randomised away, so a sender’s retries do not all land at once.',
+  },
+  {
+    id: 'eventsPerChange',
+    label: 'Events per payment',
+    group: 'provider',
+    kind: 'int',
+    default: 1,
+    min: 1,
+    max: 2,
+    help: 'How many events the sender creates for one completed payment. Stripe says it sometimes sends two separate events, with two ids, for one change.',
+  },
+];
 
-const CASES: Readonly<Record<WebhookCase, CaseScript>> = {
-  redelivery: { operations: [delivery(0, 1)], pinned: { dropResponse: [{ op: 1, attempt: 1 }] } },
-  'crash-before-ack': {
-    operations: [delivery(0, 1)],
-    pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'apply-event' }] },
-  },
-  'crash-after-ack': {
-    operations: [delivery(0, 1)],
-    pinned: { crashAfter: [{ op: 1, attempt: 1, step: 'ack' }] },
-  },
-  'late-redelivery': {
-    operations: [delivery(0, 1)],
-    pinned: { dropResponse: [1, 2, 3].map((attempt) => ({ op: 1, attempt })) },
-  },
-  'out-of-order': {
-    operations: [delivery(0, 1), delivery(1000, 2)],
-    pinned: { dropRequest: [{ op: 1, attempt: 1 }] },
-  },
-  'stale-event': {
-    operations: [
-      delivery(0, 1, { intent: 'pi_1', type: 'payment.processing', version: 1 }),
-      delivery(1000, 2, { intent: 'pi_1', type: 'payment.completed', version: 2 }),
-    ],
-    pinned: { dropRequest: [{ op: 1, attempt: 1 }] },
-  },
-};
-
-// The sender's schedule: webhook providers wait for seconds, then back off for minutes to hours.
-const SENDER_DEFAULTS = {
-  timeoutMs: 10_000,
-  retries: 5,
-  backoffMs: 60_000,
-  backoffCapMs: 3_600_000,
-  jitter: 0.2,
-};
 const SHOWN_SERVER_KNOBS = SERVER_KNOBS.filter((k) =>
   ['stepMs', 'crash', 'restartMs'].includes(k.id),
 );
@@ -133,41 +241,65 @@ const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
   [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
 );
 
+/** Room for every delivery: each attempt waits at most the timeout, then at most the cap. */
+function horizonMs(knobs: KnobValues): number {
+  const attempts = numberKnob(knobs, 'retries') + 1;
+  return attempts * (numberKnob(knobs, 'timeoutMs') + numberKnob(knobs, 'backoffCapMs')) + HOUR_MS;
+}
+
+// Baseline, correct, buggy: the business-key inbox sits next to the inbox it extends.
+const STRATEGY_IDS = WEBHOOK_STRATEGY_IDS.flatMap((id) =>
+  id === 'inbox' ? [id, inboxBusinessKey.id] : [id],
+);
+
+const STATUS_NOT_ORDERED =
+  'It stops repeats, not reordering: a stale “processing” event that arrives last still overwrites “completed”. Ordering takes a version check.';
+
 export const webhookDuplicates: Scenario = {
   id: 'webhook-duplicates',
   title: 'The webhook that came twice',
   summary:
-    'A redelivered event invoices, emails and reserves twice, unless the consumer dedupes by event id.',
+    'A webhook sender retries until it sees a 2xx, so one payment can be invoiced, emailed and reserved twice unless the consumer dedupes by event id.',
   storySeed: 1,
   prose: {
     happens:
-      'The payment provider tells the shop "payment completed" by webhook. The shop invoices, emails the customer and reserves the stock, then answers 200. On the story seed the 200 is lost, so the provider delivers the same event again, with the same Webhook-Id.',
+      'A payment provider tells a shop “payment completed” by webhook. The shop creates an invoice, reserves the stock and emails a receipt, all in one database transaction, then answers 200. The provider waits 15 s for that 200. Without it, it sends the same event again, with the same webhook-id, after 1 min, 2 min, 4 min and so on, up to 12 h apart, for about two and a half days (Stripe retries for up to 3 days). On the story seed the first 200 is lost on its way back.',
     watch:
-      'Count invoices and emails. The naive consumer does all the work again for the second delivery. The inbox consumer records the event id in the same transaction as the work and answers the second delivery 200 without doing anything.',
+      'Count invoices, emails and stock reservations in each column. The naive consumer does all three again for the second delivery. The inbox consumer wrote the event id into a table of processed events (its “inbox”) in the same transaction as the work. The second delivery finds the id there and gets a 200 without any work.',
     tryThis: [
       {
-        label: 'Set case to "crash-after-ack"',
-        knobs: { case: 'crash-after-ack' },
+        label: 'Set events per payment to 2',
+        knobs: { eventsPerChange: 2 },
         outcome:
-          'The consumer answers 200 and then crashes. ack-before-process has already said yes, so the provider never sends the event again: the invoice is never made.',
+          'The provider now sends two events with different ids for the one payment. The inbox has never seen the second id, so it invoices again. The inbox-business-key consumer also records the payment and the event type, so it does the work once.',
         expect: [
-          { strategy: 'ack-before-process', invariant: 'nothing-lost', holds: false },
-          { strategy: 'inbox', invariant: 'nothing-lost', holds: true },
+          { strategy: 'inbox', invariant: 'one-invoice-per-payment', holds: false },
+          { strategy: 'inbox-business-key', invariant: 'one-invoice-per-payment', holds: true },
         ],
       },
       {
         label: 'Set case to "late-redelivery"',
         knobs: { case: 'late-redelivery' },
         outcome:
-          'The fourth delivery comes about 7 minutes after the first. A dedupe window of 5 minutes has forgotten the event and invoices twice; the inbox remembers it.',
+          'The fourth delivery comes 7 to 8 minutes after the first. A dedupe window of 5 minutes has already forgotten the event and invoices again; the inbox still remembers it.',
         expect: [
           { strategy: 'short-dedupe-window', invariant: 'one-invoice-per-payment', holds: false },
           { strategy: 'inbox', invariant: 'one-invoice-per-payment', holds: true },
         ],
       },
+      {
+        label: 'Set case to "consumer-error"',
+        knobs: { case: 'consumer-error' },
+        outcome:
+          'The consumer answers 500 to every delivery, so the sender keeps trying: 15 deliveries over about 2.5 days, then it gives up. The ack-before-process consumer answered 200 before its work failed, so the event is lost for good.',
+        expect: [
+          { strategy: 'ack-before-process', invariant: 'nothing-lost', holds: false },
+          { strategy: 'inbox', invariant: 'nothing-lost', holds: true },
+        ],
+      },
     ],
     lesson:
-      'Webhooks are delivered at least once. The consumer must dedupe by the event id, in the same transaction as its work, and remember ids for longer than the sender retries.',
+      'A webhook arrives at least once: the sender retries until it sees a 2xx, for days. Dedupe by event id in the same transaction as the work, and keep the ids for longer than the sender retries. When one change can come as two events, dedupe on the payment and event type as well.',
   },
   limits: [
     {
@@ -175,6 +307,13 @@ export const webhookDuplicates: Scenario = {
       invariant: 'one-invoice-per-payment',
       why: 'A version check orders updates to one row; it does not remember deliveries, so a redelivered event invoices again.',
     },
+    {
+      strategy: 'inbox',
+      invariant: 'one-invoice-per-payment',
+      why: 'The inbox knows event ids, not payments. With two events per payment, the second id is new to it and invoices again.',
+    },
+    { strategy: 'inbox', invariant: 'status-is-latest', why: STATUS_NOT_ORDERED },
+    { strategy: 'inbox-business-key', invariant: 'status-is-latest', why: STATUS_NOT_ORDERED },
   ],
   demonstrates: {
     breaks: 'naive',
@@ -190,9 +329,9 @@ export const webhookDuplicates: Scenario = {
       default: 'redelivery',
       options: WEBHOOK_CASES,
       optionHelp: WEBHOOK_CASE_TEXT,
-      help: 'Which way the event comes again (or goes missing); each case is scripted, so it shows on every seed.',
+      help: 'How the event comes again, or goes missing. Each case is scripted, so it shows on every seed.',
     },
-    ...withDefaults(CLIENT_KNOBS, SENDER_DEFAULTS),
+    ...SENDER_KNOBS,
     ...withDefaults(NETWORK_KNOBS, {
       requestLoss: 0,
       responseLoss: 0,
@@ -201,17 +340,25 @@ export const webhookDuplicates: Scenario = {
     }),
     ...SHOWN_SERVER_KNOBS,
   ],
-  strategies: WEBHOOK_STRATEGY_IDS,
+  strategies: STRATEGY_IDS,
   defaultStrategies: ['naive', 'inbox'],
   effects: WEBHOOK_EFFECTS,
   invariants: [ONE_INVOICE_PER_PAYMENT, NOTHING_LOST, STATUS_IS_LATEST],
   world(knobs, options) {
-    const script = CASES[choiceKnob(knobs, 'case', WEBHOOK_CASES)];
+    const which = choiceKnob(knobs, 'case', WEBHOOK_CASES);
+    const { operations, pinned } = script(
+      which,
+      numberKnob(knobs, 'eventsPerChange'),
+      options.faults,
+    );
     const all = { ...UNUSED, ...knobs };
-    // Faults off: each event is delivered once and acknowledged once.
+    const world = httpWorld(all, options, operations);
+    const last = operations[operations.length - 1]?.at ?? 0;
+    // Faults off: each change is one event, delivered once and acknowledged once.
     return {
-      ...httpWorld(all, options, script.operations),
-      pinned: options.faults ? script.pinned : {},
+      ...world,
+      bounds: { ...world.bounds, maxTimeMs: last + horizonMs(all) },
+      pinned,
     };
   },
   serverConfig: (knobs) => serverConfig({ ...UNUSED, ...knobs }),

@@ -16,7 +16,10 @@ CREATE TABLE idempotency_keys (
   state            TEXT    NOT NULL DEFAULT 'IN_PROGRESS'
                    CHECK (state IN ('IN_PROGRESS', 'FAILED_RETRYABLE', 'COMPLETED')),
   recovery_point   TEXT    NOT NULL DEFAULT 'started'
-                   CHECK (recovery_point IN ('started', 'order_created', 'charge_created', 'finished')),
+                   -- payments: started, order_created, charge_created, finished; flight bookings add
+                   -- booking_created and seat_reserved (SEMANTICS.md §1.6).
+                   CHECK (recovery_point IN ('started', 'order_created', 'booking_created', 'charge_created',
+                                             'seat_reserved', 'finished')),
   lease_owner      TEXT,                       -- the execution holding the lease
   lease_token      INTEGER NOT NULL DEFAULT 1, -- fencing token: a takeover increments it
   written_by_token INTEGER NOT NULL DEFAULT 1, -- the token of the execution that wrote the row last
@@ -164,4 +167,105 @@ CREATE TABLE outbox (
   payload      TEXT    NOT NULL CHECK (json_valid(payload)),
   created_at   INTEGER NOT NULL,
   published_at INTEGER
+) STRICT;
+
+-- The event-sourcing story's read model: each account's balance, folded from its PaymentReceived
+-- and Refund events. version is the account's version the fold has reached (events are numbered
+-- 1, 2, 3, … per account); last_event is the event that brought it there.
+CREATE TABLE account_balances (
+  account       TEXT    PRIMARY KEY,
+  balance_cents INTEGER NOT NULL,
+  version       INTEGER NOT NULL,
+  last_event    TEXT    NOT NULL
+) STRICT;
+
+-- Every time the projection folded an event in: a duplicate applied twice shows as two rows.
+CREATE TABLE account_entries (
+  id           INTEGER PRIMARY KEY,
+  account      TEXT    NOT NULL,
+  event_id     TEXT    NOT NULL,
+  version      INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL,             -- signed: a refund is negative
+  applied_at   INTEGER NOT NULL
+) STRICT;
+
+-- Business keys a webhook consumer has processed: the changed object's id plus the event type
+-- (Stripe's advice for the two separate events it sometimes sends for one change). Claimed in
+-- the same transaction as the work, like processed_messages, so a second event with a new id
+-- for the same change does nothing.
+CREATE TABLE processed_business_keys (
+  consumer     TEXT    NOT NULL,
+  business_key TEXT    NOT NULL,              -- e.g. pi_1:payment.completed
+  message_id   TEXT    NOT NULL,              -- the event that claimed it first
+  received_at  INTEGER NOT NULL,
+  PRIMARY KEY (consumer, business_key)
+) STRICT, WITHOUT ROWID;
+
+-- The flight-booking story: one row per booking the server records. It is paid at the payment
+-- provider and its seat is held at the airline, two systems outside this database, so the row
+-- keeps their references. Deliberately no UNIQUE on the intent: naive shows two rows for one trip.
+CREATE TABLE flight_bookings (
+  id                 INTEGER PRIMARY KEY,
+  scope              TEXT    NOT NULL,
+  intent             TEXT    NOT NULL,         -- the trip the traveller means to book once
+  flight             TEXT    NOT NULL,
+  idempotency_key_id INTEGER UNIQUE REFERENCES idempotency_keys (id) ON DELETE SET NULL,
+  amount_cents       INTEGER NOT NULL CHECK (amount_cents > 0),
+  status             TEXT    NOT NULL CHECK (status IN ('pending', 'paid', 'confirmed')),
+  psp_charge_id      TEXT,                     -- set when the fare is charged
+  airline_booking_id TEXT,                     -- set when the airline holds the seat
+  created_at         INTEGER NOT NULL,
+  CHECK (status = 'pending' OR psp_charge_id IS NOT NULL),
+  CHECK (status <> 'confirmed' OR airline_booking_id IS NOT NULL)
+) STRICT;
+
+CREATE INDEX flight_bookings_intent ON flight_bookings (intent);
+
+-- The users stories (put-vs-post, api-studio-create-user). POST /users and POST /create-user make
+-- a new user each call, under an id the server picks ('usr_<id>'); PUT /users/<ref> writes the
+-- user under the id the client picked. No UNIQUE on email: naive must be able to show two users
+-- for one sign-up; the upsert strategy claims its natural key in user_emails instead.
+CREATE TABLE users (
+  id                 INTEGER PRIMARY KEY,
+  ref                TEXT    NOT NULL UNIQUE,      -- the id in /users/<ref>
+  scope              TEXT    NOT NULL,             -- the client that created it
+  name               TEXT    NOT NULL,
+  email              TEXT    NOT NULL,
+  via                TEXT    NOT NULL,             -- the request that created it: "POST /users", "PUT /users/123"
+  request_id         TEXT,                         -- the caller's X-Request-Id: logged, never used to dedupe
+  idempotency_key_id INTEGER REFERENCES idempotency_keys (id) ON DELETE SET NULL,
+  writes             INTEGER NOT NULL DEFAULT 1,   -- how many requests wrote it: a repeated PUT rewrites it
+  created_at         INTEGER NOT NULL,
+  updated_at         INTEGER NOT NULL
+) STRICT;
+
+-- The upsert strategy's natural key for a sign-up: one user per (client, email), claimed with
+-- ON CONFLICT before the user exists (user_id is set in the same transaction).
+CREATE TABLE user_emails (
+  scope      TEXT    NOT NULL,
+  email      TEXT    NOT NULL,
+  user_id    INTEGER REFERENCES users (id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, email)
+) STRICT;
+
+-- The queue consumer's tables (queue-redelivery): an "order placed" message ships the order,
+-- takes its item out of stock and queues the customer's email, in one transaction.
+-- Deliberately no UNIQUE on the order: naive shows two shipments for one order.
+CREATE TABLE shipments (
+  id         INTEGER PRIMARY KEY,
+  order_ref  TEXT    NOT NULL,               -- the order the message is about
+  sku        TEXT    NOT NULL,
+  qty        INTEGER NOT NULL CHECK (qty > 0),
+  message_id TEXT    NOT NULL,               -- the producer's id for the message
+  delivery   TEXT    NOT NULL,               -- what the broker said: receive count, redelivered, offset
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX shipments_order ON shipments (order_ref);
+
+-- Units on hand per product; a product's first shipment finds the starting stock (100).
+CREATE TABLE stock (
+  sku     TEXT    PRIMARY KEY,
+  on_hand INTEGER NOT NULL
 ) STRICT;

@@ -11,6 +11,11 @@ export interface ServerConfig {
   readonly leaseMs: number;
   /** How long a key is kept before it expires and a reuse runs again. */
   readonly retentionMs: number;
+  /**
+   * How often the reaper deletes expired keys. Set: every run of it is traced with the key
+   * table's size (a story about storage). Absent: hourly, and traced only when it deletes.
+   */
+  readonly reaperEveryMs?: number;
 }
 
 export interface Strategy {

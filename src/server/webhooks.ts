@@ -5,11 +5,17 @@
 import type { StepInput } from '../sim/handler.ts';
 import type { HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
+import { ACCOUNT_EVENTS_PATH, foldAccountEvent } from './projection.ts';
+import { QUEUE_PATH, shipOrder } from './queue-consumer.ts';
 import { json } from './responses.ts';
 import type { Effect } from './steps.ts';
 
-/** Standard Webhooks' header: the same on every redelivery of one event. */
-export const WEBHOOK_ID = 'Webhook-Id';
+/**
+ * Standard Webhooks' `webhook-id` header, spelt as the spec spells it: the same on every
+ * redelivery of one event. (The spec's `webhook-timestamp` and `webhook-signature` are fresh on
+ * every attempt; the simulated sender sends the same headers each time, so it sends neither.)
+ */
+export const WEBHOOK_ID = 'webhook-id';
 export const WEBHOOK_PATH = '/webhooks';
 /** The consumer's name in the inbox (one inbox may serve several consumers). */
 export const CONSUMER = 'billing';
@@ -25,6 +31,7 @@ const PROJECT_IF_NEWER = `${PROJECT_BLINDLY} WHERE excluded.version > payment_st
 
 export interface WebhookEvent {
   readonly id: string;
+  readonly type: string;
   readonly intent: string;
   readonly amountCents: number;
   /** The sender's sequence number: order of creation, not of arrival. */
@@ -40,6 +47,7 @@ export function eventOf(input: StepInput): WebhookEvent {
   const { body, headers } = input.request;
   return {
     id: headers[WEBHOOK_ID] ?? String(body.event),
+    type: String(body.type),
     intent: String(body.intent),
     amountCents: Number(body.amount_cents),
     sequence: Number(body.sequence),
@@ -50,14 +58,36 @@ export function eventOf(input: StepInput): WebhookEvent {
 }
 
 /**
- * The event's work: every row and effect of it commits together, or none does. `versioned`
- * guards the projection with the event's version (the version-check strategy).
+ * The change an event reports, whatever its id: the changed object's id plus the event type.
+ * Stripe sometimes sends two separate events for one change and advises deduping them on
+ * `data.object.id` with `event.type`.
  */
-export function applyEvent(db: Db, input: StepInput, effect: Effect, versioned = false): void {
+export const businessKey = (event: WebhookEvent): string => `${event.intent}:${event.type}`;
+
+/**
+ * The event's work: every row and effect of it commits together, or none does. `versioned`
+ * guards the projection with the event's version (the version-check strategy). Returns an answer
+ * of its own when the version check left the event out; nothing when the work was done.
+ */
+export function applyEvent(
+  db: Db,
+  input: StepInput,
+  effect: Effect,
+  versioned = false,
+): HttpResponse | undefined {
+  // Account events feed the event-sourcing story's balance instead; a version check there may
+  // answer for the event (a duplicate, or one that must wait for an earlier version).
+  if (input.request.path === ACCOUNT_EVENTS_PATH)
+    return foldAccountEvent(db, input, effect, versioned);
+  // A queue message ships an order instead (queue-redelivery); a version check has no part in it.
+  if (input.request.path === QUEUE_PATH) {
+    shipOrder(db, input, effect);
+    return undefined;
+  }
   const event = eventOf(input);
   const projection = { $intent: event.intent, $status: event.status, $version: event.version };
   db.run(versioned ? PROJECT_IF_NEWER : PROJECT_BLINDLY, projection);
-  if (!event.completed) return;
+  if (!event.completed) return undefined;
   const row = { $intent: event.intent, $now: input.now };
   db.run(INSERT_INVOICE, { ...row, $event: event.id, $amount: event.amountCents });
   db.run(INSERT_RESERVATION, row);
@@ -65,6 +95,7 @@ export function applyEvent(db: Db, input: StepInput, effect: Effect, versioned =
   effect('stock-reserved', event.intent);
   // Queued in the same transaction; counted as sent when it commits.
   effect('email-sent', event.intent);
+  return undefined;
 }
 
 /** 200: received. A duplicate is acknowledged too, or the sender would keep redelivering it. */

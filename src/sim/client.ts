@@ -13,6 +13,12 @@ export interface ClientPolicy {
   readonly jitter: number;
   /** A buggy client that mints a fresh idempotency key for every attempt. */
   readonly newKeyPerAttempt: boolean;
+  /**
+   * How long after a server crash the client notices that its attempts there are lost, and
+   * retries them: at once for a dropped connection, a session timeout for missed heartbeats.
+   * Absent: it never notices and waits for its own timeout.
+   */
+  readonly crashNoticeMs?: number;
 }
 
 export type Verdict = 'ok' | 'retry' | 'failed';
@@ -30,7 +36,7 @@ export function classify(status: number): Verdict {
  * computes the same delay.
  */
 export function backoffDelay(
-  policy: ClientPolicy,
+  policy: Pick<ClientPolicy, 'backoffMs' | 'backoffCapMs' | 'jitter'>,
   next: number,
   choices: Choices,
   label: string,

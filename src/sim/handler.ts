@@ -6,19 +6,26 @@
 
 import type { HttpRequest, HttpResponse } from './http.ts';
 
-/** A call from the server to the payment provider, a system outside the server's database. */
+/** The systems outside the server's database a step can call: the payment provider, the airline. */
+export type ForeignSystem = 'psp' | 'airline';
+
+/**
+ * A call from the server to a foreign system: the payment provider charges `amountCents`, the
+ * airline books a seat for that fare. Each system keeps its own ledger and its own keys.
+ */
 export interface ChargeCall {
-  readonly system: 'psp';
+  readonly system: ForeignSystem;
   readonly intent: string;
   readonly amountCents: number;
-  /** The provider's own idempotency key, derived from the server's stored row. */
+  /** The system's own idempotency key, derived from the server's stored row. */
   readonly key?: string;
 }
 
 /**
- * The provider's answer as the server sees it: a charge (new or recognised by its key), or a
- * failure — 503 while the provider is down (nothing charged), 504 when its answer never came
- * (the card may or may not have been charged: an unknown outcome).
+ * The foreign system's answer as the server sees it: what it did (`chargeId` is a charge at the
+ * provider, a booking reference at the airline), new or recognised by its key; or a failure —
+ * 503 while the system is down (nothing done), 504 when its answer never came (it may or may
+ * not have done it: an unknown outcome).
  */
 export type ChargeReply =
   | { readonly ok: true; readonly chargeId: string; readonly replayed: boolean }
@@ -76,6 +83,11 @@ export interface JobResult {
   readonly pending: boolean;
   /** What the job did, in words, for the trace ("deleted 3 expired keys"). */
   readonly note: string;
+  /**
+   * Rows its table holds after the run, from a job that reports storage: every run of such a
+   * job is traced, so the page can chart the table's size over time.
+   */
+  readonly size?: number;
 }
 
 export interface Handler {

@@ -1,10 +1,20 @@
-// The event loop: one client population, a network, a step-wise server and a payment provider,
-// driven by a bounded event queue, a virtual clock and the Choices port. All branching on event
-// type lives in `dispatch`; the helpers compute what happens and schedule it.
+// The event loop: one client population, a network, a step-wise server, a payment provider and
+// (in a flight story) an airline, driven by a bounded event queue, a virtual clock and the
+// Choices port. All branching on event type lives in `dispatch`; the helpers compute what
+// happens and schedule it.
 
 import { assert } from './assert.ts';
 import type { Choices } from './choices.ts';
 import { backoffDelay, classify, mintKey } from './client.ts';
+import { Airline } from './airline.ts';
+import {
+  forwarded,
+  onGatewayTimeout,
+  onServiceAnswer,
+  retriesCall,
+  type GatewayMove,
+  type Relay,
+} from './gateway.ts';
 import type { ChargeCall, ChargeReply, Handler, Locals, StepOutcome } from './handler.ts';
 import {
   IDEMPOTENCY_KEY,
@@ -16,7 +26,14 @@ import { latency } from './network.ts';
 import { Provider } from './provider.ts';
 import { EventQueue } from './queue.ts';
 import type { MessageRef, Trace } from './trace.ts';
-import type { Answer, EffectRecord, OperationResult, SimulationResult, World } from './world.ts';
+import type {
+  Answer,
+  AttemptRecord,
+  EffectRecord,
+  OperationResult,
+  SimulationResult,
+  World,
+} from './world.ts';
 
 export type {
   Answer,
@@ -47,6 +64,17 @@ type SimEvent =
       /** Names this call for Choices: the message that started the execution and the step. */
       readonly label: string;
       readonly cause: number;
+      /** The server's retry of the call (2, 3, …); absent on the first. */
+      readonly try?: number;
+    }
+  | {
+      readonly type: 'book';
+      readonly exec: number;
+      readonly call: ChargeCall;
+      readonly step: string;
+      /** Names this call for Choices, as a charge's label does. */
+      readonly label: string;
+      readonly cause: number;
     }
   | { readonly type: 'job'; readonly job: number }
   | {
@@ -55,6 +83,10 @@ type SimEvent =
       readonly reply: ChargeReply;
       readonly step: string;
       readonly cause: number;
+      /** Which foreign system answers: absent for the payment provider. */
+      readonly from?: 'airline';
+      /** The provider call, when the server may retry it (a world with a provider retry policy). */
+      readonly again?: ProviderTry;
     }
   | {
       readonly type: 'answer';
@@ -67,8 +99,53 @@ type SimEvent =
       readonly op: number;
       readonly attempt: number;
       readonly cause: number;
+      /** Set when the client noticed a server crash (worlds with crashNoticeMs). */
+      readonly reason?: 'server-crash';
     }
-  | { readonly type: 'restart'; readonly cause: number };
+  | { readonly type: 'restart'; readonly cause: number }
+  /** Held answers leave together (worlds with ackEveryMs). */
+  | { readonly type: 'flush' }
+  // The gateway (worlds with one): a client's message arrives, a try goes out, an answer or a timeout.
+  | {
+      readonly type: 'gw-receive';
+      readonly ref: MessageRef;
+      readonly request: HttpRequest;
+      readonly cause: number;
+    }
+  | {
+      readonly type: 'gw-forward';
+      readonly relay: number;
+      readonly try: number;
+      readonly cause: number;
+    }
+  | {
+      readonly type: 'gw-answer';
+      readonly relay: number;
+      readonly try: number;
+      readonly response: HttpResponse;
+      readonly cause: number;
+    }
+  | {
+      readonly type: 'gw-timeout';
+      readonly relay: number;
+      readonly try: number;
+      readonly cause: number;
+    }
+  /** The server calls the provider again (worlds with a provider retry policy). */
+  | {
+      readonly type: 'recall';
+      readonly exec: number;
+      readonly again: ProviderTry;
+      readonly step: string;
+      readonly cause: number;
+    };
+
+/** A provider call as its retry needs it: the call, its Choices label, and which try it is. */
+interface ProviderTry {
+  readonly call: ChargeCall;
+  readonly label: string;
+  readonly try: number;
+}
 
 interface OpState {
   attempt: number;
@@ -86,7 +163,9 @@ interface Exec {
   readonly locals: Locals;
 }
 
-const refLabel = (ref: MessageRef) => `op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}`;
+// A gateway's try names its own fates: each try of a message meets its own loss, crash, charge.
+const refLabel = (ref: MessageRef) =>
+  `op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}${ref.try === undefined ? '' : `/try:${ref.try}`}`;
 
 export function simulate(
   world: World,
@@ -104,11 +183,17 @@ class Simulation {
   readonly #trace: Trace;
   readonly #queue: EventQueue<SimEvent>;
   readonly #provider: Provider;
+  /** The airline, in a world that has one. */
+  readonly #airline: Airline | null;
   readonly #ops: OpState[] = [];
   readonly #execs = new Map<number, Exec>();
   readonly #effects: Record<string, number> = {};
   readonly #answers: Answer[] = [];
   readonly #effectLog: EffectRecord[] = [];
+  readonly #attempts: AttemptRecord[] = [];
+  /** The gateway's relays, numbered from 1, and which relay serves which client message. */
+  readonly #relays: Relay[] = [];
+  readonly #relayOf = new Map<string, number>();
   #execCount = 0;
   #finished = 0;
   readonly #jobPending: (boolean | undefined)[] = [];
@@ -116,6 +201,10 @@ class Simulation {
   #serverUp = true;
   #overflow = false;
   #now = 0;
+  /** Answers waiting for the next batch (worlds with ackEveryMs), and when that batch leaves. */
+  readonly #held: { exec: Exec; execId: number; response: HttpResponse; cause: number }[] = [];
+  #flushAt = -1;
+  #flushing = false;
 
   constructor(world: World, handler: Handler, choices: Choices, trace: Trace) {
     this.#world = world;
@@ -124,6 +213,7 @@ class Simulation {
     this.#trace = trace;
     this.#queue = new EventQueue<SimEvent>(world.bounds.maxQueue);
     this.#provider = new Provider(world.provider);
+    this.#airline = world.airline ? new Airline(world.airline) : null;
   }
 
   run(): SimulationResult {
@@ -158,8 +248,10 @@ class Simulation {
     return {
       effects: this.#effects,
       ledger: this.#provider.ledger,
+      bookings: this.#airline?.ledger ?? [],
       answers: this.#answers,
       effectLog: this.#effectLog,
+      attempts: this.#attempts,
       operations: this.#ops.map((s, i) => ({
         op: i + 1,
         result: s.result,
@@ -189,17 +281,45 @@ class Simulation {
       case 'step':
         return this.#step(event.exec, event.step, undefined, event.cause);
       case 'charge':
-        return this.#charge(event.exec, event.call, event.step, event.label, event.cause);
+        return this.#charge(
+          event.exec,
+          event.call,
+          event.step,
+          event.label,
+          event.cause,
+          event.try,
+        );
+      case 'book':
+        return this.#book(event.exec, event.call, event.step, event.label, event.cause);
       case 'job':
         return this.#job(event.job);
       case 'reply':
-        return this.#reply(event.exec, event.reply, event.step, event.cause);
+        return this.#reply(
+          event.exec,
+          event.reply,
+          event.step,
+          event.cause,
+          event.from,
+          event.again,
+        );
       case 'answer':
         return this.#answer(event.ref, event.response, event.cause);
       case 'timeout':
-        return this.#timeout(event.op, event.attempt, event.cause);
+        return this.#timeout(event.op, event.attempt, event.cause, event.reason);
       case 'restart':
         return this.#restart(event.cause);
+      case 'flush':
+        return this.#flush();
+      case 'gw-receive':
+        return this.#gwReceive(event.ref, event.request, event.cause);
+      case 'gw-forward':
+        return this.#gwForward(event.relay, event.try, event.cause);
+      case 'gw-answer':
+        return this.#gwAnswer(event.relay, event.try, event.response, event.cause);
+      case 'gw-timeout':
+        return this.#gwTimeout(event.relay, event.try, event.cause);
+      case 'recall':
+        return this.#recall(event.exec, event.again, event.step, event.cause);
     }
   }
 
@@ -233,6 +353,7 @@ class Simulation {
       state.key = mintKey(this.#choices, `client/op:${op}/attempt:${attempt}/key`);
     state.attempt = attempt;
     state.phase = 'waiting';
+    this.#attempt('client', op);
     const request: HttpRequest = {
       method: operation.method,
       path: operation.path,
@@ -240,6 +361,7 @@ class Simulation {
       headers: {
         ...operation.headers,
         ...(state.key === null ? {} : { [IDEMPOTENCY_KEY]: state.key }),
+        ...(operation.attemptHeader ? { [operation.attemptHeader]: String(attempt) } : {}),
       },
       body: operation.body,
     };
@@ -292,12 +414,14 @@ class Simulation {
       });
       return;
     }
-    this.#schedule(this.#now + latency(network, this.#choices, `${label}/request`), {
-      type: 'arrive',
-      ref,
-      request,
-      cause,
-    });
+    const at = this.#now + latency(network, this.#choices, `${label}/request`);
+    // With a gateway, the client talks to it; the gateway talks to the server.
+    this.#schedule(
+      at,
+      this.#world.gateway
+        ? { type: 'gw-receive', ref, request, cause }
+        : { type: 'arrive', ref, request, cause },
+    );
   }
 
   #answer(ref: MessageRef, response: HttpResponse, cause: number): void {
@@ -343,7 +467,7 @@ class Simulation {
     else this.#finish(ref.op, state, verdict, seq);
   }
 
-  #timeout(op: number, attempt: number, cause: number): void {
+  #timeout(op: number, attempt: number, cause: number, reason?: 'server-crash'): void {
     const state = this.#ops[op - 1];
     assert(state, `timeout: unknown operation ${op}`);
     if (state.result !== 'unfinished' || state.attempt !== attempt || state.phase !== 'waiting')
@@ -355,6 +479,7 @@ class Simulation {
       kind: 'timeout',
       op,
       attempt,
+      ...(reason ? { reason } : {}),
       cause,
     });
     this.#retryOrGiveUp(op, state, seq);
@@ -422,6 +547,7 @@ class Simulation {
   #startExec(ref: MessageRef, request: HttpRequest, cause: number): void {
     const exec = ++this.#execCount;
     this.#execs.set(exec, { ref, request, locals: {} });
+    this.#attempt('server', ref.op);
     const seq = this.#trace.emit({
       at: this.#now,
       actor: 'server',
@@ -430,7 +556,11 @@ class Simulation {
       ...ref,
       cause,
     });
-    this.#step(exec, this.#handler.firstStep(request), undefined, seq);
+    const first = this.#handler.firstStep(request);
+    const stall = this.#pauseBefore(ref, first);
+    if (stall > 0)
+      this.#schedule(this.#now + stall, { type: 'step', exec, step: first, cause: seq });
+    else this.#step(exec, first, undefined, seq);
   }
 
   #step(execId: number, step: string, reply: ChargeReply | undefined, cause: number): void {
@@ -475,7 +605,8 @@ class Simulation {
         const pause = this.#world.pinned?.pauseAfter?.find(
           (p) => p.op === exec.ref.op && p.attempt === exec.ref.attempt && p.step === step,
         );
-        return this.#schedule(this.#now + stepMs + (pause?.ms ?? 0), {
+        const stall = this.#pauseBefore(exec.ref, outcome.step);
+        return this.#schedule(this.#now + stepMs + (pause?.ms ?? 0) + stall, {
           type: 'step',
           exec: execId,
           step: outcome.step,
@@ -494,6 +625,8 @@ class Simulation {
           key: call.key ?? null,
           cause,
         });
+        if (call.system === 'airline') return this.#callAirline(execId, exec, step, outcome, seq);
+        this.#attempt('provider', exec.ref.op);
         const half = Math.max(1, Math.floor(this.#world.provider.latencyMs / 2));
         return this.#schedule(this.#now + half, {
           type: 'charge',
@@ -514,7 +647,7 @@ class Simulation {
       case 'ack': {
         // The answer leaves now; the execution stays alive and does its work after it.
         const seq = this.#respond(exec, execId, outcome.response, cause);
-        return this.#schedule(this.#now + stepMs, {
+        return this.#schedule(this.#now + stepMs + this.#pauseBefore(exec.ref, outcome.step), {
           type: 'step',
           exec: execId,
           step: outcome.step,
@@ -526,6 +659,7 @@ class Simulation {
 
   /** Sends an execution's answer over the network; returns the response event. */
   #respond(exec: Exec, execId: number, response: HttpResponse, cause: number): number {
+    if (this.#hold(exec, execId, response, cause)) return cause;
     const { ref } = exec;
     const seq = this.#trace.emit({
       at: this.#now,
@@ -539,6 +673,13 @@ class Simulation {
       cause,
     });
     if (ref.op === 0) return seq; // a background execution: nobody waits for this answer
+    if (ref.try !== undefined) this.#toGateway(ref, response, seq);
+    else this.#sendBack(ref, response, seq);
+    return seq;
+  }
+
+  /** An answer travels back to the client over the network (from the server, or the gateway). */
+  #sendBack(ref: MessageRef, response: HttpResponse, cause: number): void {
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
     const pinned = this.#world.pinned?.dropResponse?.some(
@@ -552,17 +693,17 @@ class Simulation {
         message: 'response',
         reason: 'network',
         ...ref,
-        cause: seq,
+        cause,
       });
-      return seq;
+      return;
     }
     const at = this.#now + latency(network, this.#choices, `${label}/response`);
-    this.#schedule(at, { type: 'answer', ref, response, cause: seq });
-    return seq;
+    this.#schedule(at, { type: 'answer', ref, response, cause });
   }
 
   #crash(afterStep: string, exec: number, cause: number): void {
     const lost = [...this.#execs.keys()];
+    const lostRefs = [...this.#execs.values()].map((e) => e.ref);
     this.#execs.clear();
     this.#serverUp = false;
     this.#handler.restart();
@@ -576,6 +717,7 @@ class Simulation {
       cause,
     });
     this.#schedule(this.#now + this.#world.server.restartMs, { type: 'restart', cause: seq });
+    this.#loseWithCrash(lostRefs, seq);
   }
 
   #restart(cause: number): void {
@@ -583,28 +725,125 @@ class Simulation {
     this.#trace.emit({ at: this.#now, actor: 'server', kind: 'restart', cause });
   }
 
+  /** A pinned stall before `step` of this request's execution (slow work), in ms. */
+  #pauseBefore(ref: MessageRef, step: string): number {
+    const pause = this.#world.pinned?.pauseBefore?.find(
+      (p) => p.op === ref.op && p.attempt === ref.attempt && p.step === step,
+    );
+    return pause?.ms ?? 0;
+  }
+
+  /**
+   * With ackEveryMs, an answer waits for the next multiple of it and leaves with the others
+   * (a consumer that commits its offsets every few seconds). Returns whether it was held.
+   */
+  #hold(exec: Exec, execId: number, response: HttpResponse, cause: number): boolean {
+    const every = this.#world.server.ackEveryMs ?? 0;
+    if (every <= 0 || this.#flushing || exec.ref.op === 0) return false;
+    this.#held.push({ exec, execId, response, cause });
+    const at = (Math.floor(this.#now / every) + 1) * every;
+    if (this.#flushAt !== at) {
+      this.#flushAt = at;
+      this.#schedule(at, { type: 'flush' });
+    }
+    return true;
+  }
+
+  #flush(): void {
+    this.#flushing = true;
+    for (const held of this.#held.splice(0)) {
+      this.#trace.cause = held.cause;
+      this.#respond(held.exec, held.execId, held.response, held.cause);
+    }
+    this.#flushing = false;
+  }
+
+  /**
+   * What a crash takes with it besides the executions: answers still held for their batch. A
+   * client with crashNoticeMs learns of each lost attempt that long after, in operation order,
+   * and retries it (a broker requeues; a consumer group rebalances after its session timeout).
+   */
+  #loseWithCrash(running: readonly MessageRef[], cause: number): void {
+    const held = this.#held.splice(0).map((h) => h.exec.ref);
+    for (const ref of held)
+      this.#trace.emit({
+        at: this.#now,
+        actor: 'server',
+        kind: 'lost',
+        message: 'response',
+        reason: 'server-crash',
+        ...ref,
+        cause,
+      });
+    const notice = this.#world.client.crashNoticeMs;
+    if (notice === undefined) return;
+    const lost = [...running, ...held]
+      .filter((ref) => ref.op > 0)
+      .sort((a, b) => a.op - b.op || a.attempt - b.attempt);
+    lost.forEach((ref, i) => {
+      const previous = lost[i - 1];
+      if (previous?.op === ref.op && previous.attempt === ref.attempt) return; // a duplicate copy
+      this.#schedule(this.#now + notice, {
+        type: 'timeout',
+        op: ref.op,
+        attempt: ref.attempt,
+        cause,
+        reason: 'server-crash',
+      });
+    });
+  }
+
   // ---- payment provider ----
 
-  #charge(exec: number, call: ChargeCall, step: string, label: string, cause: number): void {
+  #charge(
+    exec: number,
+    call: ChargeCall,
+    step: string,
+    label: string,
+    cause: number,
+    tryNo?: number,
+  ): void {
     const policy = this.#world.provider;
+    const retry = this.#world.providerRetry;
+    const fate = tryNo === undefined ? label : `${label}/try:${tryNo}`;
     const answer = this.#provider.charge(call, this.#now);
     const seq = answer.charged
       ? this.#effect('card-charged', call.intent, answer.charged.id, cause)
       : cause;
+    // A provider slower than the server's timeout answers after the server stopped listening.
+    const timeoutMs = retry?.timeoutMs ?? null;
+    const tooSlow = timeoutMs !== null && policy.latencyMs > timeoutMs;
     // The provider did its work; whether the server ever hears of it is the network's fate.
-    const lost = answer.reply.ok && this.#choices.chance(`${label}/lost-reply`, policy.lostReply);
+    const lost =
+      answer.reply.ok && (this.#choices.chance(`${fate}/lost-reply`, policy.lostReply) || tooSlow);
     const reply: ChargeReply = lost
       ? { ok: false, status: 504, reason: 'the payment provider did not answer in time' }
       : answer.reply;
     const half = Math.max(1, policy.latencyMs - Math.floor(policy.latencyMs / 2));
-    this.#schedule(this.#now + half, { type: 'reply', exec, reply, step, cause: seq });
+    // With a timeout of its own, the server learns of a lost answer when it stops waiting.
+    const waited = Math.max(1, (timeoutMs ?? 0) - Math.floor(policy.latencyMs / 2));
+    this.#schedule(this.#now + (lost && timeoutMs !== null ? waited : half), {
+      type: 'reply',
+      exec,
+      reply,
+      step,
+      cause: seq,
+      ...(retry ? { again: { call, label, try: tryNo ?? 1 } } : {}),
+    });
   }
 
-  #reply(exec: number, reply: ChargeReply, step: string, cause: number): void {
+  #reply(
+    exec: number,
+    reply: ChargeReply,
+    step: string,
+    cause: number,
+    from: 'airline' | undefined,
+    again?: ProviderTry,
+  ): void {
     if (!this.#execs.has(exec)) return; // the caller crashed; a charge made stands
     const seq = this.#trace.emit({
       at: this.#now,
-      actor: 'psp',
+      actor: from ?? 'psp',
       kind: 'reply',
       exec,
       ok: reply.ok,
@@ -613,7 +852,271 @@ class Simulation {
       status: reply.ok ? null : reply.status,
       cause,
     });
+    const retry = this.#world.providerRetry;
+    if (again && retry && retriesCall(retry, reply, again.try)) {
+      // The server's own retry(n): the step never sees this failure, only the last one.
+      const next = again.try + 1;
+      const delayMs = backoffDelay(retry, next, this.#choices, `${again.label}/try:${next}/jitter`);
+      const recall = { ...again, try: next };
+      this.#schedule(this.#now + delayMs, {
+        type: 'recall',
+        exec,
+        again: recall,
+        step,
+        cause: seq,
+      });
+      return;
+    }
     this.#step(exec, step, reply, seq);
+  }
+
+  /** The server calls the provider again with the same call (and the same key, if it has one). */
+  #recall(execId: number, again: ProviderTry, step: string, cause: number): void {
+    const exec = this.#execs.get(execId);
+    if (!exec) return; // the process that was retrying crashed
+    this.#attempt('provider', exec.ref.op);
+    const { call } = again;
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'server',
+      kind: 'call',
+      exec: execId,
+      system: call.system,
+      intent: call.intent,
+      key: call.key ?? null,
+      try: again.try,
+      cause,
+    });
+    const half = Math.max(1, Math.floor(this.#world.provider.latencyMs / 2));
+    this.#schedule(this.#now + half, {
+      type: 'charge',
+      exec: execId,
+      call,
+      step,
+      label: again.label,
+      cause: seq,
+      try: again.try,
+    });
+  }
+
+  // ---- airline ----
+
+  /** A seat booking goes to the airline: half its round trip there, the other half back. */
+  #callAirline(
+    execId: number,
+    exec: Exec,
+    step: string,
+    outcome: Extract<StepOutcome, { kind: 'call' }>,
+    cause: number,
+  ): void {
+    const policy = this.#world.airline;
+    assert(policy, `step ${step} called the airline, but this world has no airline`);
+    this.#schedule(this.#now + Math.max(1, Math.floor(policy.latencyMs / 2)), {
+      type: 'book',
+      exec: execId,
+      call: outcome.call,
+      step: outcome.step,
+      label: `airline/${refLabel(exec.ref)}/${step}`,
+      cause,
+    });
+  }
+
+  #book(exec: number, call: ChargeCall, step: string, label: string, cause: number): void {
+    const policy = this.#world.airline;
+    assert(policy && this.#airline, 'book: this world has no airline');
+    const answer = this.#airline.book(call, this.#now);
+    const seq = answer.booked
+      ? this.#effect('seat-booked', call.intent, answer.booked.id, cause)
+      : cause;
+    // As with the provider: the seat is taken; whether the server hears so is the network's fate.
+    const lost = answer.reply.ok && this.#choices.chance(`${label}/lost-reply`, policy.lostReply);
+    const reply: ChargeReply = lost
+      ? { ok: false, status: 504, reason: 'the airline did not answer in time' }
+      : answer.reply;
+    const half = Math.max(1, policy.latencyMs - Math.floor(policy.latencyMs / 2));
+    this.#schedule(this.#now + half, {
+      type: 'reply',
+      exec,
+      reply,
+      step,
+      cause: seq,
+      from: 'airline',
+    });
+  }
+
+  // ---- gateway ----
+
+  /** A client's message reaches the gateway: it forwards it to the server, try 1. */
+  #gwReceive(ref: MessageRef, request: HttpRequest, cause: number): void {
+    const gateway = this.#world.gateway;
+    assert(gateway, 'gw-receive: this world has no gateway');
+    const key = gateway.mintsKey ? mintKey(this.#choices, `gateway/${refLabel(ref)}/key`) : null;
+    const id = this.#relays.push({
+      ref,
+      request: forwarded(request, key),
+      try: 0,
+      phase: 'waiting',
+    });
+    this.#relayOf.set(refLabel(ref), id);
+    this.#gwForward(id, 1, cause);
+  }
+
+  /** Try `tryNo` of a relay: the request goes to the server and the gateway's timer starts. */
+  #gwForward(id: number, tryNo: number, cause: number): void {
+    const gateway = this.#world.gateway;
+    const relay = this.#relays[id - 1];
+    assert(gateway && relay, `gw-forward: unknown relay ${id}`);
+    relay.try = tryNo;
+    relay.phase = 'waiting';
+    this.#attempt('gateway', relay.ref.op);
+    const ref: MessageRef = { ...relay.ref, try: tryNo };
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'gateway',
+      kind: 'forward',
+      ...ref,
+      try: tryNo,
+      key: relay.request.headers[IDEMPOTENCY_KEY] ?? null,
+      cause,
+    });
+    if (gateway.timeoutMs !== null)
+      this.#schedule(this.#now + gateway.timeoutMs, {
+        type: 'gw-timeout',
+        relay: id,
+        try: tryNo,
+        cause: seq,
+      });
+    if (this.#choices.chance(`gw/${refLabel(ref)}/drop-request`, gateway.requestLoss)) {
+      this.#trace.emit({
+        at: this.#now,
+        actor: 'network',
+        kind: 'lost',
+        message: 'request',
+        reason: 'network',
+        ...ref,
+        cause: seq,
+      });
+      return;
+    }
+    this.#schedule(this.#now + gateway.latencyMs, {
+      type: 'arrive',
+      ref,
+      request: relay.request,
+      cause: seq,
+    });
+  }
+
+  /** The server's answer to a gateway try travels back over the inner hop. */
+  #toGateway(ref: MessageRef, response: HttpResponse, cause: number): void {
+    const gateway = this.#world.gateway;
+    const id = this.#relayOf.get(`op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}`);
+    assert(gateway && id !== undefined && ref.try !== undefined, 'to-gateway: unknown relay');
+    if (this.#choices.chance(`gw/${refLabel(ref)}/drop-response`, gateway.responseLoss)) {
+      this.#trace.emit({
+        at: this.#now,
+        actor: 'network',
+        kind: 'lost',
+        message: 'response',
+        reason: 'network',
+        ...ref,
+        cause,
+      });
+      return;
+    }
+    this.#schedule(this.#now + gateway.latencyMs, {
+      type: 'gw-answer',
+      relay: id,
+      try: ref.try,
+      response,
+      cause,
+    });
+  }
+
+  #gwAnswer(id: number, tryNo: number, response: HttpResponse, cause: number): void {
+    const gateway = this.#world.gateway;
+    const relay = this.#relays[id - 1];
+    assert(gateway && relay, `gw-answer: unknown relay ${id}`);
+    this.#gwMove(id, relay, tryNo, onServiceAnswer(gateway, relay, tryNo, response), cause);
+  }
+
+  #gwTimeout(id: number, tryNo: number, cause: number): void {
+    const gateway = this.#world.gateway;
+    const relay = this.#relays[id - 1];
+    assert(gateway && relay, `gw-timeout: unknown relay ${id}`);
+    const move = onGatewayTimeout(gateway, relay, tryNo);
+    if (!move) return;
+    const seq = this.#trace.emit({
+      at: this.#now,
+      actor: 'gateway',
+      kind: 'gateway-timeout',
+      ...relay.ref,
+      try: tryNo,
+      cause,
+    });
+    this.#gwMove(id, relay, tryNo, move, seq);
+  }
+
+  /** Does what the gateway's policy decided: ignore a late answer, try again, or answer the client. */
+  #gwMove(id: number, relay: Relay, tryNo: number, move: GatewayMove, cause: number): void {
+    const gateway = this.#world.gateway;
+    assert(gateway, 'gw-move: this world has no gateway');
+    switch (move.kind) {
+      case 'ignore':
+        this.#trace.emit({
+          at: this.#now,
+          actor: 'gateway',
+          kind: 'ignored',
+          reason: move.reason,
+          ...relay.ref,
+          try: tryNo,
+          cause,
+        });
+        return;
+      case 'retry': {
+        relay.phase = 'backing-off';
+        const delayMs = backoffDelay(
+          gateway,
+          move.next,
+          this.#choices,
+          `gateway/${refLabel(relay.ref)}/try:${move.next}/jitter`,
+        );
+        const seq = this.#trace.emit({
+          at: this.#now,
+          actor: 'gateway',
+          kind: 'gateway-retry',
+          ...relay.ref,
+          try: move.next,
+          delayMs,
+          cause,
+        });
+        this.#schedule(this.#now + delayMs, {
+          type: 'gw-forward',
+          relay: id,
+          try: move.next,
+          cause: seq,
+        });
+        return;
+      }
+      case 'answer': {
+        relay.phase = 'done';
+        const seq = this.#trace.emit({
+          at: this.#now,
+          actor: 'gateway',
+          kind: 'relay',
+          ...relay.ref,
+          status: move.response.status,
+          tries: relay.try,
+          cause,
+        });
+        this.#sendBack(relay.ref, move.response, seq);
+        return;
+      }
+    }
+  }
+
+  /** Counts a try at one layer, for the facts: attempts per operation at each layer. */
+  #attempt(layer: AttemptRecord['layer'], op: number): void {
+    this.#attempts.push({ layer, op, at: this.#now });
   }
 
   // ---- background jobs ----
@@ -633,8 +1136,9 @@ class Simulation {
     this.#trace.cause = undefined;
     const result = job.run(this.#now);
     this.#jobPending[index] = result.pending;
-    // A run that found nothing to do stays out of the trace: a reaper ticks for days.
-    if (!result.changed && result.requests.length === 0) return;
+    // A run that found nothing to do stays out of the trace: a reaper ticks for days. A job
+    // that reports its table's size is traced every run: those runs are the storage series.
+    if (!result.changed && result.requests.length === 0 && result.size === undefined) return;
     const seq = this.#trace.emit({
       at: this.#now,
       actor: 'server',
@@ -642,6 +1146,7 @@ class Simulation {
       name: job.name,
       note: result.note,
       requests: result.requests.length,
+      ...(result.size === undefined ? {} : { size: result.size }),
     });
     // Background executions are op 0, numbered in order so their fates have labels of their own.
     for (const request of result.requests)
@@ -651,7 +1156,7 @@ class Simulation {
   #effect(name: string, subject: string, ref: string | undefined, cause: number): number {
     this.#effects[name] = (this.#effects[name] ?? 0) + 1;
     this.#effectLog.push({ name, subject, at: this.#now });
-    const actor = name === 'card-charged' ? 'psp' : 'server';
+    const actor = name === 'card-charged' ? 'psp' : name === 'seat-booked' ? 'airline' : 'server';
     return this.#trace.emit({
       at: this.#now,
       actor,

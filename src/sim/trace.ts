@@ -1,9 +1,10 @@
 // The trace: plain JSON events a run produces, each with a pointer to the event that caused it.
 
 import type { ChoiceValue } from './choices.ts';
+import type { ForeignSystem } from './handler.ts';
 import type { Params } from './http.ts';
 
-export type Actor = 'client' | 'network' | 'server' | 'psp' | 'sim';
+export type Actor = 'client' | 'network' | 'gateway' | 'server' | 'psp' | 'airline' | 'sim';
 
 interface Base {
   readonly seq: number;
@@ -19,6 +20,8 @@ export interface MessageRef {
   readonly op: number;
   readonly attempt: number;
   readonly copy: number;
+  /** The gateway's try, when a gateway forwards the message (absent without one). */
+  readonly try?: number;
 }
 
 export type TraceEvent = Base &
@@ -50,9 +53,11 @@ export type TraceEvent = Base &
     | {
         readonly kind: 'call';
         readonly exec: number;
-        readonly system: 'psp';
+        readonly system: ForeignSystem;
         readonly intent: string;
         readonly key: string | null;
+        /** The server's retry of this call (2, 3, …); absent on the first call. */
+        readonly try?: number;
       }
     | {
         readonly kind: 'effect';
@@ -64,7 +69,7 @@ export type TraceEvent = Base &
         readonly kind: 'reply';
         readonly exec: number;
         readonly ok: boolean;
-        /** The charge, when the provider answered with one. */
+        /** What the system did, when it answered: a charge (psp) or a booking reference (airline). */
         readonly chargeId: string | null;
         readonly replayed: boolean;
         /** 503 or 504 when the call failed. */
@@ -75,6 +80,8 @@ export type TraceEvent = Base &
         readonly name: string;
         readonly note: string;
         readonly requests: number;
+        /** Rows the job's table holds after the run, when the job reports it (a storage series). */
+        readonly size?: number;
       }
     | ({
         readonly kind: 'response';
@@ -84,8 +91,26 @@ export type TraceEvent = Base &
         readonly body: unknown;
       } & MessageRef)
     | ({ readonly kind: 'receive'; readonly status: number } & MessageRef)
+    /** The gateway forwards try `try` of a client's message to the server. */
+    | ({ readonly kind: 'forward'; readonly key: string | null } & MessageRef & {
+          readonly try: number;
+        })
+    /** The gateway waited `try` out and heard nothing. */
+    | ({ readonly kind: 'gateway-timeout' } & MessageRef & { readonly try: number })
+    /** The gateway tries again after `delayMs`. */
+    | ({ readonly kind: 'gateway-retry'; readonly delayMs: number } & MessageRef & {
+          readonly try: number;
+        })
+    /** The gateway answers the client, after `tries` tries. */
+    | ({ readonly kind: 'relay'; readonly status: number; readonly tries: number } & MessageRef)
     | ({ readonly kind: 'ignored'; readonly reason: 'late' | 'duplicate' | 'done' } & MessageRef)
-    | { readonly kind: 'timeout'; readonly op: number; readonly attempt: number }
+    | {
+        readonly kind: 'timeout';
+        readonly op: number;
+        readonly attempt: number;
+        /** Set when the client noticed a server crash rather than waited its timeout out. */
+        readonly reason?: 'server-crash';
+      }
     | {
         readonly kind: 'retry';
         readonly op: number;

@@ -1,7 +1,9 @@
 // What a simulation runs on: the operations clients want done, every actor's policy, the
 // faults a story pins, the bounds, and what a run hands back.
 
+import type { AirlinePolicy, SeatBooking } from './airline.ts';
 import type { ClientPolicy } from './client.ts';
+import type { GatewayPolicy, RetryPolicy } from './gateway.ts';
 import type { Params } from './http.ts';
 import type { NetworkPolicy } from './network.ts';
 import type { Charge, ProviderPolicy } from './provider.ts';
@@ -21,6 +23,11 @@ export interface Operation {
   readonly key?: string | null;
   /** Other headers it sends on every attempt, e.g. a webhook's `Webhook-Id`. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A header that carries the attempt's number (1, 2, …), so the server can see a redelivery:
+   * a broker's receive count or delivery count. Absent: no such header.
+   */
+  readonly attemptHeader?: string;
 }
 
 /**
@@ -45,6 +52,13 @@ export interface PinnedFaults {
     readonly step: string;
     readonly ms: number;
   }[];
+  /** Stall this request's execution before this step, its first included (slow work). */
+  readonly pauseBefore?: readonly {
+    readonly op: number;
+    readonly attempt: number;
+    readonly step: string;
+    readonly ms: number;
+  }[];
 }
 
 export interface ServerPolicy {
@@ -53,6 +67,11 @@ export interface ServerPolicy {
   /** Chance that the server process crashes right after a step commits. */
   readonly crash: number;
   readonly restartMs: number;
+  /**
+   * Answers leave in batches, at every multiple of this many ms (a consumer that commits its
+   * offsets every few seconds); a crash loses the batch not yet sent. Absent or 0: at once.
+   */
+  readonly ackEveryMs?: number;
 }
 
 export interface Bounds {
@@ -67,8 +86,14 @@ export interface World {
   readonly network: NetworkPolicy;
   readonly server: ServerPolicy;
   readonly provider: ProviderPolicy;
+  /** The airline a flight booking calls for a seat; absent: a story without one. */
+  readonly airline?: AirlinePolicy;
   readonly bounds: Bounds;
   readonly pinned?: PinnedFaults;
+  /** An API gateway between client and server, with its own timeout and retries; absent: none. */
+  readonly gateway?: GatewayPolicy;
+  /** The server's own timeout and retries of its provider call; absent: it calls once. */
+  readonly providerRetry?: RetryPolicy;
 }
 
 export interface OperationResult {
@@ -96,12 +121,24 @@ export interface EffectRecord {
   readonly at: number;
 }
 
+/** One try at one layer: a client attempt, a gateway try, a server execution, a provider call. */
+export interface AttemptRecord {
+  readonly layer: 'client' | 'gateway' | 'server' | 'provider';
+  /** The operation it belongs to (0: a background job's execution). */
+  readonly op: number;
+  readonly at: number;
+}
+
 export interface SimulationResult {
   readonly effects: Record<string, number>;
   /** Every effect in order: what happened to whom, and when. */
   readonly effectLog: readonly EffectRecord[];
   readonly ledger: readonly Charge[];
+  /** The airline's ledger: every seat it booked (empty without an airline). */
+  readonly bookings: readonly SeatBooking[];
   readonly answers: readonly Answer[];
+  /** Every try at every layer, in order: how retries multiplied. */
+  readonly attempts: readonly AttemptRecord[];
   readonly operations: readonly OperationResult[];
   readonly events: number;
   readonly endedAt: number;

@@ -2,6 +2,8 @@
 import * as Comlink from 'comlink';
 import type { RunOptions, RunResult, ScenarioInfo } from '../engine/types.ts';
 import type { EngineApi } from '../worker/engine.worker.ts';
+import type { QueryAnswer, SnapshotView } from '../worker/query.ts';
+import type { SnapshotOptions } from '../engine/types.ts';
 
 /** What the page needs from the engine; tests and the Playground can use any object of this shape. */
 export interface EngineClient {
@@ -9,15 +11,22 @@ export interface EngineClient {
   run(options: RunOptions): Promise<RunResult>;
 }
 
-let client: EngineClient | undefined;
+/** What the inspector needs: a snapshot at the cursor, read-only SQL on it, its file. */
+export interface InspectorClient {
+  snapshot(options: SnapshotOptions): Promise<SnapshotView>;
+  query(sql: string): Promise<QueryAnswer>;
+  download(): Promise<Uint8Array>;
+}
+
+let client: (EngineClient & InspectorClient) | undefined;
 
 /** One shared worker for the page, created on first use. */
-export function engineClient(): EngineClient {
+export function engineClient(): EngineClient & InspectorClient {
   client ??= connect();
   return client;
 }
 
-function connect(): EngineClient {
+function connect(): EngineClient & InspectorClient {
   const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
     type: 'module',
     name: 'twice-engine',
@@ -37,5 +46,8 @@ function connect(): EngineClient {
   return {
     scenarios: () => Promise.race([remote.scenarios(), crashed]),
     run: (options) => Promise.race([remote.run(options), crashed]),
+    snapshot: (options) => Promise.race([remote.snapshot(options), crashed]),
+    query: (sql) => Promise.race([remote.query(sql), crashed]),
+    download: () => Promise.race([remote.download(), crashed]),
   };
 }

@@ -17,6 +17,7 @@ import {
   TAKE_OVER,
   type KeyWrites,
 } from './sql.ts';
+import type { FlightFlaws } from './flight-phases.ts';
 import { replay } from './stored-response.ts';
 
 export interface KeyStore {
@@ -29,6 +30,8 @@ export interface KeyStore {
   readonly writes: KeyWrites;
   /** Whether a completed payment also enqueues its event in the outbox, in the same transaction. */
   readonly outbox?: boolean;
+  /** What a flight-booking variant of the store leaves out (absent: nothing). */
+  readonly flight?: FlightFlaws;
 }
 
 /** The store as SEMANTICS.md §1 specifies it, answering like the configured profile. */
@@ -45,35 +48,45 @@ export function keyStore(db: Db, config: ServerConfig): KeyStore {
 /** Steps for requests the profile runs without a key (Stripe, Powertools): the plain payment. */
 export const UNKEYED = 'no-key:';
 
-/** Where an execution resumes, by the recovery point its predecessor committed. */
-const RESUME_AT: Readonly<Record<string, string>> = {
+/**
+ * Where an execution resumes, by the recovery point its predecessor committed: `started` is
+ * also where a fresh claim begins (and, prefixed with UNKEYED, where a keyless request runs).
+ */
+export type ResumeAt = { readonly started: string } & Readonly<Record<string, string>>;
+
+/** POST /payments: order, charge, finish. */
+export const PAYMENT_RESUME_AT: ResumeAt = {
   started: 'create-order',
   order_created: 'charge-card',
   charge_created: 'finish',
 };
 
-export function claimKey(store: KeyStore, input: StepInput): StepOutcome {
+export function claimKey(
+  store: KeyStore,
+  input: StepInput,
+  resumeAt: ResumeAt = PAYMENT_RESUME_AT,
+): StepOutcome {
   const { profile } = store;
   const key = input.request.headers[IDEMPOTENCY_KEY];
   // A profile that runs requests without a key (Stripe, Powertools) treats an empty one as none.
   if (key === undefined || (key === '' && profile.missingKey === 'run-without')) {
     return profile.missingKey === 'run-without'
-      ? next(`${UNKEYED}create-order`)
+      ? next(`${UNKEYED}${resumeAt.started}`)
       : respond(profile.missing());
   }
   const [min, max] = profile.keyLength;
   if (key.length < min || key.length > max) return respond(profile.malformed(min, max));
   const params = claimParams(store, input, profile.hashesKey ? powertoolsKey(key) : key);
   const claimed = store.db.get(CLAIM, params);
-  if (claimed) return started(input, claimed);
+  if (claimed) return started(input, claimed, resumeAt);
   const row = store.db.get(FIND, { $scope: params.$scope, $key: params.$key });
   if (!row) throw new Error(`key "${params.$key}" is neither claimable nor stored`);
   if (Number(row.expires_at) <= input.now) {
     // An expired key is forgotten: the request is new again (shown, not hidden).
     store.db.run(DELETE_EXPIRED, { $id: Number(row.id), $now: input.now });
-    return reclaim(store, input, params);
+    return reclaim(store, input, params, resumeAt);
   }
-  return decide(store, input, row, params);
+  return decide(store, input, row, params, resumeAt);
 }
 
 function claimParams(store: KeyStore, input: StepInput, key: string) {
@@ -92,20 +105,21 @@ function claimParams(store: KeyStore, input: StepInput, key: string) {
   };
 }
 
-function started(input: StepInput, claimed: Row): StepOutcome {
+function started(input: StepInput, claimed: Row, resumeAt: ResumeAt): StepOutcome {
   input.locals.keyId = Number(claimed.id);
   input.locals.token = Number(claimed.lease_token);
-  return next('create-order');
+  return next(resumeAt.started);
 }
 
 function reclaim(
   store: KeyStore,
   input: StepInput,
   params: ReturnType<typeof claimParams>,
+  resumeAt: ResumeAt,
 ): StepOutcome {
   const claimed = store.db.get(CLAIM, params);
   if (!claimed) throw new Error(`key "${params.$key}" could not be claimed after it was removed`);
-  return started(input, claimed);
+  return started(input, claimed, resumeAt);
 }
 
 /** The decision table for a key another request holds or held. */
@@ -114,6 +128,7 @@ function decide(
   input: StepInput,
   row: Row,
   params: ReturnType<typeof claimParams>,
+  resumeAt: ResumeAt,
 ): StepOutcome {
   const { profile, db, config } = store;
   const { request, now } = input;
@@ -130,7 +145,7 @@ function decide(
   if (profile.onFailure === 'delete') {
     // Powertools overwrites an expired in-progress record: the whole function runs again.
     db.run(DELETE_MINE, { $id: Number(row.id), $token: Number(row.lease_token) });
-    return reclaim(store, input, params);
+    return reclaim(store, input, params, resumeAt);
   }
   const taken = db.get(TAKE_OVER, {
     $id: Number(row.id),
@@ -142,7 +157,7 @@ function decide(
   if (!taken) return respond(profile.inFlight(params.$key, 1));
   input.locals.keyId = Number(row.id);
   input.locals.token = Number(taken.lease_token);
-  const resume = RESUME_AT[String(taken.recovery_point)];
+  const resume = resumeAt[String(taken.recovery_point)];
   if (!resume)
     throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
   return next(resume);

@@ -4,7 +4,7 @@
 import type { Job } from '../../sim/handler.ts';
 import { IDEMPOTENCY_KEY, type Params } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
-import { ABANDONED, REAP, UNFINISHED } from './sql.ts';
+import { ABANDONED, KEY_COUNT, REAP, UNFINISHED } from './sql.ts';
 
 const MINUTE_MS = 60_000;
 /**
@@ -19,17 +19,23 @@ const COMPLETER = {
   attempts: 10,
 };
 
-export function reaper(db: Db, everyMs: number): Job {
+/** `sized`: each run also reports how many keys are left, so storage over time can be charted. */
+export function reaper(db: Db, everyMs: number, sized = false): Job {
+  const keys = (n: number) => `${n} key${n === 1 ? '' : 's'}`;
   return {
     name: 'reaper',
     everyMs,
     run(now) {
-      const deleted = db.transaction(() => db.run(REAP, { $now: now }));
+      const { deleted, size } = db.transaction(() => ({
+        deleted: db.run(REAP, { $now: now }),
+        size: sized ? Number(db.get(KEY_COUNT, {})?.n) : undefined,
+      }));
+      const note = `deleted ${deleted} expired ${deleted === 1 ? 'key' : 'keys'}`;
       return {
         requests: [],
         changed: deleted > 0,
         pending: false,
-        note: `deleted ${deleted} expired key${deleted === 1 ? '' : 's'}`,
+        ...(size === undefined ? { note } : { note: `${note}; ${keys(size)} kept`, size }),
       };
     },
   };

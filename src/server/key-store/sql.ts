@@ -71,4 +71,6 @@ ORDER BY id LIMIT $limit`;
 
 export const REAP = `DELETE FROM idempotency_keys WHERE expires_at <= $now`;
 
+export const KEY_COUNT = `SELECT count(*) AS n FROM idempotency_keys`;
+
 export const UNFINISHED = `SELECT count(*) AS n FROM idempotency_keys WHERE state <> 'COMPLETED' AND attempts < $attempts`;

@@ -3,18 +3,22 @@
 // provider key derived from the stored row, a stored response replayed on every retry — each
 // answered the way the chosen profile (IETF, Stripe, brandur, Powertools) answers. The buggy
 // key stores (global-key-scope, no-fingerprint, cache-5xx, …) are this store with one flaw.
+// POST /bookings runs the flight phases (key-store/flight-phases.ts) behind the same claim.
 
-import type { ChargeReply, Handler, StepInput, StepOutcome } from '../../sim/handler.ts';
-import type { HttpRequest, HttpResponse } from '../../sim/http.ts';
+import type { Handler } from '../../sim/handler.ts';
+import type { HttpRequest } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
+import { BOOKINGS_PATH, plainFlightSteps } from '../flights.ts';
 import { claimKey, keyStore, UNKEYED, type KeyStore } from '../key-store/decide.ts';
+import { FLIGHT_RESUME_AT, flightPhases } from '../key-store/flight-phases.ts';
 import { completer, reaper } from '../key-store/jobs.ts';
+import { advance, complete, failed } from '../key-store/phases.ts';
 import { ORDER_FOR_KEY } from '../key-store/sql.ts';
-import { storedResponse } from '../key-store/stored-response.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
 import { HOUR_MS } from '../profiles.ts';
 import { enqueue, relay, relaySteps, RELAY_PATH } from '../outbox.ts';
-import { Fenced, next, respond, stepHandler } from '../steps.ts';
+import { next, respond, stepHandler } from '../steps.ts';
+import { isUserRoute, keyedUserSteps, plainUserSteps, USER_RESUME_AT } from '../users.ts';
 import type { Strategy } from '../strategy.ts';
 import { plainPaymentSteps } from './naive.ts';
 
@@ -37,7 +41,7 @@ export function variantOf(flaw: (store: KeyStore) => KeyStore): Strategy['create
 function keyStoreHandler(store: KeyStore): Handler {
   const { db } = store;
   const jobs = [
-    reaper(db, HOUR_MS),
+    reaper(db, store.config.reaperEveryMs ?? HOUR_MS, store.config.reaperEveryMs !== undefined),
     ...(store.profile.completer ? [completer(db)] : []),
     ...(store.outbox ? [relay(db)] : []),
   ];
@@ -46,7 +50,13 @@ function keyStoreHandler(store: KeyStore): Handler {
     db,
     store.outbox ? first : 'claim-key',
     {
-      'claim-key': (input) => claimKey(store, input),
+      // One claim for both routes; the route decides where an execution starts and resumes.
+      'claim-key': (input) =>
+        input.request.path === BOOKINGS_PATH
+          ? claimKey(store, input, FLIGHT_RESUME_AT)
+          : isUserRoute(input.request)
+            ? claimKey(store, input, USER_RESUME_AT)
+            : claimKey(store, input),
       'create-order': (input, effect) => {
         // Fence first: a stale owner must meet its lost lease (409), not the new owner's order.
         advance(store, input, 'order_created');
@@ -83,6 +93,10 @@ function keyStoreHandler(store: KeyStore): Handler {
         return respond(response);
       },
       ...plainPaymentSteps(db, UNKEYED),
+      ...flightPhases(store, store.flight),
+      ...plainFlightSteps(db, UNKEYED),
+      ...keyedUserSteps(store),
+      ...plainUserSteps(db, UNKEYED),
       ...(store.outbox ? relaySteps(db) : {}),
     },
     { jobs },
@@ -91,58 +105,4 @@ function keyStoreHandler(store: KeyStore): Handler {
 
 function orderFor(db: Db, keyId: number): number {
   return Number(db.get(ORDER_FOR_KEY, { $id: keyId })?.id);
-}
-
-function fenced(input: StepInput, changed: number): void {
-  if (changed === 0)
-    throw new Fenced(`key ${input.locals.keyId} was taken over; this execution's token is stale`);
-}
-
-/** Moves the key's recovery point forward and renews the lease, or throws Fenced. */
-function advance(store: KeyStore, input: StepInput, point: string): void {
-  const changed = store.db.run(store.writes.advance, {
-    $id: Number(input.locals.keyId),
-    $token: Number(input.locals.token),
-    $point: point,
-    $now: input.now,
-    $lease: store.config.leaseMs,
-  });
-  fenced(input, changed);
-}
-
-/** Stores the final answer; from now on every retry gets exactly this. */
-function complete(store: KeyStore, input: StepInput, response: HttpResponse): void {
-  const changed = store.db.run(store.writes.complete, {
-    $id: Number(input.locals.keyId),
-    $token: Number(input.locals.token),
-    ...storedResponse(response),
-    $now: input.now,
-  });
-  fenced(input, changed);
-}
-
-/** The provider failed: what happens to the key is the profile's policy (SEMANTICS.md §1.9). */
-function failed(store: KeyStore, input: StepInput, reply: ChargeReply | undefined): StepOutcome {
-  const status = reply && !reply.ok ? reply.status : 502;
-  const response = store.profile.failed(
-    status,
-    reply && !reply.ok ? reply.reason : 'no answer from the payment provider',
-  );
-  const row = {
-    $id: Number(input.locals.keyId),
-    $token: Number(input.locals.token),
-    $now: input.now,
-  };
-  switch (store.profile.onFailure) {
-    case 'unlock':
-      fenced(input, store.db.run(store.writes.unlock, row));
-      break;
-    case 'store':
-      complete(store, input, response);
-      break;
-    case 'delete':
-      fenced(input, store.db.run(store.writes.deleteMine, { $id: row.$id, $token: row.$token }));
-      break;
-  }
-  return respond(response);
 }

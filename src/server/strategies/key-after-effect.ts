@@ -1,6 +1,7 @@
 // key-after-effect (bug B2): pays first and writes the key, with its answer, only in the last
 // step. A crash between the charge and that write, or a duplicate meanwhile, pays again.
 
+import { BOOKINGS_PATH, bookingConfirmed, plainFlightSteps } from '../flights.ts';
 import { orderCreated } from '../payments.ts';
 import { respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
@@ -16,11 +17,16 @@ export const keyAfterEffect: Strategy = {
   exposedBy:
     'A crash after the charge and before the key is written, then a retry; or a duplicate that arrives while the first request is still paying.',
   create(db) {
+    const isBooking = (path: string) => path === BOOKINGS_PATH;
     return stepHandler(db, 'check-key', {
-      'check-key': (input) => checkKey(db, input, 'create-order'),
+      'check-key': (input) =>
+        checkKey(db, input, isBooking(input.request.path) ? 'create-booking' : 'create-order'),
       ...plainPaymentSteps(db, '', { then: 'store-key' }),
+      ...plainFlightSteps(db, '', { then: 'store-key' }),
       'store-key': (input) => {
-        const response = orderCreated(db, Number(input.locals.orderId));
+        const response = isBooking(input.request.path)
+          ? bookingConfirmed(db, Number(input.locals.bookingId))
+          : orderCreated(db, Number(input.locals.orderId));
         insertKey(db, input, response);
         return respond(response);
       },

@@ -4,10 +4,14 @@
 import type { StepInput } from '../../sim/handler.ts';
 import type { Db } from '../db.ts';
 import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
+import { BOOKINGS_PATH, plainFlightSteps } from '../flights.ts';
 import { problem } from '../responses.ts';
 import { next, respond, stepHandler, type Step } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
+import { ACCOUNT_EVENTS_PATH } from '../projection.ts';
+import { QUEUE_PATH } from '../queue-consumer.ts';
 import { applyEvent, received, WEBHOOK_PATH } from '../webhooks.ts';
+import { isUserRoute, plainUserSteps, WRITE_USER } from '../users.ts';
 import type { HttpRequest } from '../../sim/http.ts';
 
 /** How a strategy that wraps the plain payment bends it. */
@@ -65,9 +69,19 @@ export const naive: Strategy = {
   exposedBy: 'Any duplicate: a retry after a lost response, a double-click, a redelivered event.',
   create(db) {
     const first = (request: HttpRequest) =>
-      request.path === WEBHOOK_PATH ? 'apply-event' : 'create-order';
+      request.path === WEBHOOK_PATH ||
+      request.path === ACCOUNT_EVENTS_PATH ||
+      request.path === QUEUE_PATH
+        ? 'apply-event'
+        : isUserRoute(request)
+          ? WRITE_USER
+          : request.path === BOOKINGS_PATH
+            ? 'create-booking'
+            : 'create-order';
     return stepHandler(db, first, {
       ...plainPaymentSteps(db),
+      ...plainFlightSteps(db),
+      ...plainUserSteps(db),
       'apply-event': (input, effect) => {
         applyEvent(db, input, effect);
         return respond(received(false));

@@ -8,6 +8,8 @@ import { problem } from '../responses.ts';
 import { next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { plainPaymentSteps } from './naive.ts';
+import type { HttpRequest } from '../../sim/http.ts';
+import { isUserRoute, naturalKeyUserSteps, WRITE_USER } from '../users.ts';
 
 const CLAIM = `INSERT INTO intent_orders (scope, intent, created_at) VALUES ($scope, $intent, $now)
 ON CONFLICT (scope, intent) DO NOTHING RETURNING intent`;
@@ -39,8 +41,11 @@ export const upsert: Strategy = {
       providerKey: (input) => `order-${input.locals.orderId}`,
       onFailure: (input) => db.run(CHARGE_FAILED, { $order: Number(input.locals.orderId) }),
     });
-    return stepHandler(db, 'create-order', {
+    // A sign-up has a natural key too: one user per (client, email).
+    const first = (request: HttpRequest) => (isUserRoute(request) ? WRITE_USER : 'create-order');
+    return stepHandler(db, first, {
       ...plain,
+      ...naturalKeyUserSteps(db),
       'create-order': (input, effect) => {
         if (!db.get(CLAIM, { ...intentOf(input), $now: input.now })) return repeat(db, input);
         const outcome = plain['create-order']!(input, effect);

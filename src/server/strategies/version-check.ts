@@ -1,5 +1,6 @@
 // version-check: the projection moves only to a newer version (`WHERE excluded.version > version`),
-// so a stale event arriving late cannot roll a payment's status back. It dedupes nothing.
+// so a stale event arriving late cannot roll a payment's status back. A balance, a sum of changes,
+// takes only the next version (see projection.ts). It dedupes no other work.
 
 import { respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
@@ -9,16 +10,14 @@ export const versionCheck: Strategy = {
   id: 'version-check',
   title: 'Version check on the projection',
   summary:
-    'Updates a payment’s status only when the event’s version is newer than the one it has. Late, stale events change nothing.',
+    'Moves a read model only forward by version: a payment’s status to a newer version, an account’s balance by the next version only (one further ahead waits, with a 409). Late, stale events change nothing.',
   correct: true,
   exposedBy:
     'A plain redelivery: the check orders the status but does not stop a second invoice or email.',
   create(db) {
     return stepHandler(db, 'apply-event', {
-      'apply-event': (input, effect) => {
-        applyEvent(db, input, effect, true);
-        return respond(received(false));
-      },
+      'apply-event': (input, effect) =>
+        respond(applyEvent(db, input, effect, true) ?? received(false)),
     });
   },
 };

@@ -1,0 +1,101 @@
+// The world of the consumer stories: a sender (a broker, an event stream) emits events one after
+// another and redelivers each until it sees it acknowledged; the consumer's 200 is its ack.
+
+import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
+import type { ServerConfig } from '../server/strategy.ts';
+import type { Operation, World } from '../sim/simulation.ts';
+import {
+  CLIENT_KNOBS,
+  PROVIDER_KNOBS,
+  SERVER_KNOBS,
+  httpWorld,
+  serverConfig,
+} from './http-world.ts';
+import { numberKnob, withDefaults } from './knobs.ts';
+import type { KnobSpec, KnobValue, KnobValues, WorldOptions } from './types.ts';
+
+// No payment provider and no key store take part; the world still needs their settings.
+const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
+  [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
+);
+
+/**
+ * The sender's redelivery policy, as the client knobs: it waits 1 s for the ack, then redelivers
+ * up to 6 times, 2 s after the first try and doubling up to 30 s, so it keeps trying for about
+ * 90 s: long enough for a consumer that restarts, or one that waits for an earlier event.
+ */
+export const SENDER_KNOBS: readonly KnobSpec[] = withDefaults(CLIENT_KNOBS, {
+  retries: 6,
+  backoffMs: 2000,
+  backoffCapMs: 30_000,
+  jitter: 0.2,
+});
+
+/** The server knobs that matter to a consumer: how long a step takes, crashes and restarts. */
+export const CONSUMER_SERVER_KNOBS: readonly KnobSpec[] = SERVER_KNOBS.filter((k) =>
+  ['stepMs', 'crash', 'restartMs'].includes(k.id),
+);
+
+/** How many events the sender emits, and how far apart: the story's workload knobs. */
+export function workloadKnobs(label: string, count: number, gapMs: number): KnobSpec[] {
+  return [
+    {
+      id: 'events',
+      label,
+      group: 'workload',
+      kind: 'int',
+      default: count,
+      min: 1,
+      max: 50,
+      help: 'How many events the sender emits, one after another.',
+    },
+    {
+      id: 'eventGapMs',
+      label: 'Time between events',
+      group: 'workload',
+      kind: 'int',
+      default: gapMs,
+      min: 0,
+      max: 60_000,
+      unit: 'ms',
+      help: 'How long after one event the sender emits the next; it does not wait for acks.',
+    },
+  ];
+}
+
+/** The n-th event (n from 1), emitted at `at` by `sender` to `path`. */
+export type EventOf = (n: number, at: number) => Operation;
+
+/** The world: `events` events `eventGapMs` apart, each redelivered until acknowledged. */
+export function consumerWorld(knobs: KnobValues, options: WorldOptions, event: EventOf): World {
+  const count = options.operations ?? numberKnob(knobs, 'events');
+  const gap = numberKnob(knobs, 'eventGapMs');
+  const operations = Array.from({ length: count }, (_, i) => event(i + 1, i * gap));
+  // Faults off: every message takes the same time, so none overtakes another.
+  const spread = options.faults ? numberKnob(knobs, 'latencySpreadMs') : 0;
+  return httpWorld({ ...UNUSED, ...knobs, latencySpreadMs: spread }, options, operations);
+}
+
+export const consumerServerConfig = (knobs: KnobValues): ServerConfig =>
+  serverConfig({ ...UNUSED, ...knobs });
+
+/** "Payment pi_n completed", the n-th message `sender` emits: one invoice, one email, one reservation. */
+export function paymentCompleted(sender: string): EventOf {
+  return (n, at) => ({
+    at,
+    client: sender,
+    method: 'POST',
+    path: WEBHOOK_PATH,
+    key: null,
+    headers: { [WEBHOOK_ID]: `evt_${n}` },
+    body: {
+      event: `evt_${n}`,
+      type: 'payment.completed',
+      intent: `pi_${n}`,
+      amount_cents: 4200,
+      sequence: n,
+      status: 'completed',
+      version: 2,
+    },
+  });
+}

@@ -1,0 +1,150 @@
+// Story: "Place order" is clicked twice; two requests for one checkout race each other.
+
+import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
+import type { Operation } from '../sim/simulation.ts';
+import {
+  CLIENT_KNOBS,
+  NETWORK_KNOBS,
+  PROVIDER_KNOBS,
+  SERVER_KNOBS,
+  httpWorld,
+  serverConfig,
+} from './http-world.ts';
+import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import type { Scenario } from './types.ts';
+
+export const KEY_MINTED_AT = ['form-render', 'click'] as const;
+export type KeyMintedAt = (typeof KEY_MINTED_AT)[number];
+
+/** What each option means, in words, for the page (the users stories use the same knob). */
+export const KEY_MINTED_AT_TEXT: Readonly<Record<KeyMintedAt, string>> = {
+  'form-render':
+    'The page makes one Idempotency-Key when it shows the form; every click of that form sends it.',
+  click: 'The page makes a new Idempotency-Key in the click handler, so each click sends its own.',
+};
+
+// The key the checkout page minted when it rendered: both clicks carry it. A literal, so the
+// story reads the same on every seed; the client draws its own keys only when it mints per click.
+// 23 characters: brandur's store refuses keys shorter than 20.
+const FORM_KEY = 'key_checkout_form_00001';
+
+// The payment intent is made when the checkout page loads (as Stripe recommends), so both
+// clicks ask to pay the same intent: it is what "one order" means here.
+const BODY = { intent: 'pi_1', amount_cents: 4200 };
+
+export const doubleClickCheckout: Scenario = {
+  id: 'double-click-checkout',
+  title: 'The double-click',
+  summary:
+    'Two clicks are one order only if both carry a key made when the form was shown, and the server claims that key atomically.',
+  storySeed: 1,
+  prose: {
+    happens:
+      'A customer clicks “Place order” for 42.00, and 20 ms later clicks again. Two requests for the same checkout are on their way; on the story seed they reach the server 5 ms apart. The page made its Idempotency-Key when it showed the form, so both requests carry the same key.',
+    watch:
+      'Look at where the two requests reach the server. Naive makes two orders and charges twice. Check-then-insert looks the key up, finds nothing, and only writes the key in its next step (10 ms later); the second request looks in between, also finds nothing, and pays again. The Idempotency-Key store claims the key with one INSERT … ON CONFLICT DO NOTHING: the second request gets 409, retries, and is answered with the first order.',
+    tryThis: [
+      {
+        label: 'Set “key made at” to click',
+        knobs: { keyMintedAt: 'click' },
+        outcome:
+          'Each click now sends its own key. To the server these are two different orders, so even the Idempotency-Key store charges twice: the key must be made once per intent, when the form is shown. Upsert still charges once: it keys on the payment intent, which the page also made when it loaded.',
+        expect: [
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
+          { strategy: 'upsert', invariant: 'one-charge-per-intent', holds: true },
+        ],
+      },
+      {
+        label: 'Set time between clicks to 500 ms',
+        knobs: { clickGapMs: 500 },
+        outcome:
+          'The first request has written its key long before the second one looks, so check-then-insert answers 409 and then replays the order: a slow double-click hides its race. Naive still charges twice.',
+        expect: [
+          { strategy: 'check-then-insert', invariant: 'one-charge-per-intent', holds: true },
+          { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
+        ],
+      },
+      {
+        label: 'Set time between clicks to 150 ms',
+        knobs: { clickGapMs: 150 },
+        outcome:
+          'Key-after-effect writes its key only after the card is charged, about 280 ms after the request arrives. The second click lands inside that window and pays again; check-then-insert, whose window is one 10 ms step, is safe this time.',
+        expect: [
+          { strategy: 'key-after-effect', invariant: 'one-charge-per-intent', holds: false },
+          { strategy: 'check-then-insert', invariant: 'one-charge-per-intent', holds: true },
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
+        ],
+      },
+    ],
+    lesson:
+      'Make the key when the form is shown, so every click of that form is the same request. Then claim it in one atomic statement: a look-up followed by a write leaves a gap that a second click can walk through.',
+  },
+  demonstrates: {
+    breaks: 'check-then-insert',
+    holds: 'idempotency-key',
+    invariant: 'one-charge-per-intent',
+  },
+  knobs: [
+    {
+      id: 'keyMintedAt',
+      label: 'Key made at',
+      group: 'client',
+      kind: 'choice',
+      default: 'form-render',
+      options: KEY_MINTED_AT,
+      optionHelp: KEY_MINTED_AT_TEXT,
+      help: 'When the page makes the Idempotency-Key: once when it shows the form, or anew on every click.',
+    },
+    {
+      id: 'clicks',
+      label: 'Clicks',
+      group: 'workload',
+      kind: 'int',
+      default: 2,
+      min: 1,
+      max: 10,
+      help: 'How many times the customer clicks “Place order” for the same checkout.',
+    },
+    {
+      id: 'clickGapMs',
+      label: 'Time between clicks',
+      group: 'workload',
+      kind: 'int',
+      default: 20,
+      min: 0,
+      max: 10_000,
+      unit: 'ms',
+      help: 'How long after one click the next one comes.',
+    },
+    ...CLIENT_KNOBS,
+    // The clicks are the duplicates here: random losses and copies start off, so only they show.
+    ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0, duplicate: 0 }),
+    ...SERVER_KNOBS,
+    ...PROVIDER_KNOBS,
+  ],
+  strategies: PAYMENT_STRATEGY_IDS,
+  defaultStrategies: ['naive', 'idempotency-key', 'check-then-insert', 'key-after-effect'],
+  effects: PAYMENT_EFFECTS,
+  invariants: PAYMENT_INVARIANTS,
+  world(knobs, options) {
+    // Faults off is the happy path: the customer clicks once.
+    const clicks = options.faults ? (options.operations ?? numberKnob(knobs, 'clicks')) : 1;
+    const gap = numberKnob(knobs, 'clickGapMs');
+    const perForm = choiceKnob(knobs, 'keyMintedAt', KEY_MINTED_AT) === 'form-render';
+    const operations: Operation[] = [];
+    for (let i = 1; i <= clicks; i++) {
+      operations.push({
+        at: (i - 1) * gap,
+        client: 'customer-1',
+        method: 'POST',
+        path: '/payments',
+        body: BODY,
+        // Left out, the client mints a fresh key for each click.
+        ...(perForm ? { key: FORM_KEY } : {}),
+      });
+    }
+    return httpWorld(knobs, options, operations);
+  },
+  serverConfig,
+};

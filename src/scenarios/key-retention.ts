@@ -1,0 +1,178 @@
+// Story: the key table grows with every payment, the reaper deletes keys past their retention,
+// and a retry that comes after its key is gone runs the payment again.
+
+import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
+import type { Operation } from '../sim/simulation.ts';
+import {
+  CLIENT_KNOBS,
+  NETWORK_KNOBS,
+  PROVIDER_KNOBS,
+  SERVER_KNOBS,
+  httpWorld,
+  serverConfig,
+} from './http-world.ts';
+import { numberKnob, withDefaults } from './knobs.ts';
+import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import type { KnobSpec, Scenario } from './types.ts';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The client's schedule, in hours rather than seconds: it backs off 30 min, then 1 h, then 2 h,
+ * so its last retry comes about 3.5 h after the first attempt. Ranges widen to match.
+ */
+const CLIENT: Readonly<Record<string, { readonly default: number; readonly max: number }>> = {
+  timeoutMs: { default: 30_000, max: 600_000 },
+  retries: { default: 3, max: 10 },
+  backoffMs: { default: 30 * MINUTE_MS, max: DAY_MS },
+  backoffCapMs: { default: 2 * HOUR_MS, max: DAY_MS },
+  jitter: { default: 0.1, max: 1 },
+};
+const CLIENT_SCHEDULE_KNOBS: readonly KnobSpec[] = CLIENT_KNOBS.map((spec) => {
+  const change = CLIENT[spec.id];
+  return change && (spec.kind === 'int' || spec.kind === 'ratio')
+    ? { ...spec, default: change.default, max: change.max }
+    : spec;
+});
+
+export const keyRetention: Scenario = {
+  id: 'key-retention',
+  title: 'How long to remember a key',
+  summary:
+    'Every key costs storage until the reaper deletes it; a retry that comes after its key is gone runs again.',
+  storySeed: 1,
+  prose: {
+    happens:
+      'Twenty customers pay 42.00, one every 30 minutes. The server keeps each Idempotency-Key for 6 hours, and a reaper deletes expired keys every 15 minutes. The first customer’s answers are lost three times, so its client retries on a slow schedule: after 30 minutes, then 1 hour, then 2 hours. Its last retry comes about 3.5 hours after the first attempt.',
+    watch:
+      'Follow payment 1’s four attempts. The naive server charges the card on each one. The idempotency-key server replays the first answer each time: 3.5 hours is inside the 6-hour retention. Then watch the reaper lines: the key table grows by 2 keys an hour. From hour 6 the reaper deletes the oldest keys as fast as new ones come, and the table levels off at about 12: 2 payments an hour × 6 hours kept. That table is the price of the replay.',
+    tryThis: [
+      {
+        label: 'Set key retention to 3 h',
+        knobs: { retentionHours: 3 },
+        outcome:
+          'The reaper deletes payment 1’s key after 3 hours, before the last retry comes. To the server that retry is a new payment: idempotency-key charges the card twice. Upsert keys on the payment intent, which it never deletes, and still charges once.',
+        expect: [
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
+          { strategy: 'upsert', invariant: 'one-charge-per-intent', holds: true },
+        ],
+      },
+      {
+        label: 'Set retries to 6 and answers lost to 6',
+        knobs: { retries: 6, lostAnswers: 6 },
+        outcome:
+          'The client now retries for about 9 hours (the backoff stops growing at 2 hours). Its retry at about 7 hours comes after the 6-hour retention, so idempotency-key charges the card again: the retry horizon outgrew the retention.',
+        expect: [
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
+          { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
+        ],
+      },
+      {
+        label: 'Set key retention to 24 h',
+        knobs: { retentionHours: 24 },
+        outcome:
+          'Every retry is answered from its key, but the reaper never deletes one while the story runs: the table holds every key, 20 of them. Retention buys safety with storage: payments per hour × hours kept.',
+        expect: [
+          { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
+          { strategy: 'idempotency-key', invariant: 'one-row-per-key', holds: true },
+        ],
+      },
+    ],
+    lesson:
+      'Idempotency is not free: every key is a row the server keeps. Keep keys longer than any client keeps retrying, or a late retry becomes a second payment. A webhook inbox has the same rule: its dedupe window must outlast the sender’s retries.',
+  },
+  demonstrates: {
+    breaks: 'naive',
+    holds: 'idempotency-key',
+    invariant: 'one-charge-per-intent',
+  },
+  limits: [
+    {
+      strategy: 'idempotency-key',
+      invariant: 'one-charge-per-intent',
+      why: 'A key lives for its retention only. A retry that comes after the key expired, or after the reaper deleted it, is a new request and runs again: retention must outlast the longest retry horizon.',
+    },
+  ],
+  knobs: [
+    {
+      id: 'payments',
+      label: 'Payments',
+      group: 'workload',
+      kind: 'int',
+      default: 20,
+      min: 1,
+      max: 100,
+      help: 'How many customers each pay once, one after another.',
+    },
+    {
+      id: 'paymentGapMs',
+      label: 'Time between payments',
+      group: 'workload',
+      kind: 'int',
+      default: 30 * MINUTE_MS,
+      min: 0,
+      max: DAY_MS,
+      unit: 'ms',
+      help: 'How long after one customer starts paying the next one starts: the arrival rate.',
+    },
+    ...CLIENT_SCHEDULE_KNOBS,
+    {
+      id: 'lostAnswers',
+      label: 'Answers lost for payment 1',
+      group: 'network',
+      kind: 'int',
+      default: 3,
+      min: 0,
+      max: 10,
+      help: 'The server’s answers to the first this-many attempts of payment 1 are lost, so its client keeps retrying on its schedule.',
+    },
+    ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0.05, duplicate: 0 }),
+    ...withDefaults(SERVER_KNOBS, { retentionHours: 6 }),
+    {
+      id: 'reaperIntervalMs',
+      label: 'Reaper interval',
+      group: 'server',
+      kind: 'int',
+      default: 15 * MINUTE_MS,
+      min: MINUTE_MS,
+      max: DAY_MS,
+      unit: 'ms',
+      help: 'How often the reaper deletes expired keys. Each run is shown with the number of keys left.',
+    },
+    ...PROVIDER_KNOBS,
+  ],
+  strategies: PAYMENT_STRATEGY_IDS,
+  defaultStrategies: ['naive', 'idempotency-key'],
+  effects: PAYMENT_EFFECTS,
+  invariants: PAYMENT_INVARIANTS,
+  world(knobs, options) {
+    const count = options.operations ?? numberKnob(knobs, 'payments');
+    const gap = numberKnob(knobs, 'paymentGapMs');
+    const lost = numberKnob(knobs, 'lostAnswers');
+    const operations: Operation[] = [];
+    for (let i = 1; i <= count; i++) {
+      operations.push({
+        at: (i - 1) * gap,
+        client: `customer-${i}`,
+        method: 'POST',
+        path: '/payments',
+        body: { intent: `pi_${i}`, amount_cents: 4200 },
+      });
+    }
+    const world = httpWorld(knobs, options, operations);
+    const dropResponse = Array.from({ length: lost }, (_, i) => ({ op: 1, attempt: i + 1 }));
+    // Jobs tick for hours here (the outbox relay every second): room for a tick a second all run long.
+    const bounds = {
+      ...world.bounds,
+      maxEvents: world.bounds.maxEvents + Math.ceil(world.bounds.maxTimeMs / 1000),
+    };
+    // Faults off: nothing is lost, so payment 1 never retries.
+    return { ...world, bounds, pinned: options.faults ? { dropResponse } : {} };
+  },
+  serverConfig: (knobs) => ({
+    ...serverConfig(knobs),
+    reaperEveryMs: numberKnob(knobs, 'reaperIntervalMs'),
+  }),
+};

@@ -1,0 +1,63 @@
+// The airline: a second foreign system, holding seat bookings in a ledger of its own. Like the
+// payment provider it sits outside the server's database, so a server ROLLBACK never frees a seat.
+
+import type { ChargeCall, ChargeReply } from './handler.ts';
+import type { ProviderPolicy } from './provider.ts';
+
+/** The airline answers to the same knobs as the payment provider: latency, keys, outage, lost answers. */
+export type AirlinePolicy = ProviderPolicy;
+
+/** One seat held for one traveller. */
+export interface SeatBooking {
+  /** The airline's booking reference, `bk_1`, `bk_2`, … */
+  readonly id: string;
+  readonly intent: string;
+  /** The seat it holds: 1A … 1F, 2A, … in the order seats were taken. */
+  readonly seat: string;
+  /** The fare the server asked the airline to book. */
+  readonly amountCents: number;
+  readonly key: string | null;
+  readonly at: number;
+}
+
+const SEATS_PER_ROW = 'ABCDEF';
+
+/** The seat the n-th booking (0, 1, …) takes: seats fill row by row. */
+export function seatFor(index: number): string {
+  const row = Math.floor(index / SEATS_PER_ROW.length) + 1;
+  return `${row}${SEATS_PER_ROW[index % SEATS_PER_ROW.length]}`;
+}
+
+export class Airline {
+  readonly ledger: SeatBooking[] = [];
+  readonly #byKey = new Map<string, SeatBooking>();
+  readonly #policy: AirlinePolicy;
+
+  constructor(policy: AirlinePolicy) {
+    this.#policy = policy;
+  }
+
+  /**
+   * Books a seat unless the key was seen before or the airline is down; `booked` says whether a
+   * seat was taken now. The answer's `chargeId` carries the booking reference.
+   */
+  book(call: ChargeCall, at: number): { reply: ChargeReply; booked: SeatBooking | null } {
+    if (at < this.#policy.outageUntilMs) {
+      return { reply: { ok: false, status: 503, reason: 'the airline is down' }, booked: null };
+    }
+    const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
+    const earlier = key === null ? undefined : this.#byKey.get(key);
+    if (earlier) return { reply: { ok: true, chargeId: earlier.id, replayed: true }, booked: null };
+    const booking: SeatBooking = {
+      id: `bk_${this.ledger.length + 1}`,
+      intent: call.intent,
+      seat: seatFor(this.ledger.length),
+      amountCents: call.amountCents,
+      key,
+      at,
+    };
+    this.ledger.push(booking);
+    if (key !== null) this.#byKey.set(key, booking);
+    return { reply: { ok: true, chargeId: booking.id, replayed: false }, booked: booking };
+  }
+}
