@@ -3,8 +3,12 @@
 import type { RunResult, ScenarioInfo } from '../engine/types.ts';
 import type { KnobValue, Suggestion } from '../scenarios/types.ts';
 import { columnsOf, type Column } from './columns.ts';
+import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
+import { layoutDiagram } from './diagram/layout.ts';
+import { createNarrator } from './diagram/narrate.ts';
+import type { Diagram } from './diagram/types.ts';
 import type { EngineClient } from './engine-client.ts';
-import { clampTick, seqAt, ticksOf } from './timeline.ts';
+import { clampTick, eventsAt, seqAt, ticksOf } from './timeline.ts';
 import {
   MAX_SEED,
   formatHash,
@@ -83,6 +87,51 @@ export class Playground {
     const info = this.resultScenario;
     return this.result && info ? columnsOf(info, this.result, this.cursors) : [];
   });
+  /** Laid out once per run; the cursor only moves the fog. */
+  readonly diagrams: readonly Diagram[] = $derived(
+    this.result ? this.result.runs.map((r) => layoutDiagram(r.trace)) : [],
+  );
+  /** Per column, the event where the strategies part ways (null when they never do). */
+  readonly divergenceSeqs: readonly (number | null)[] = $derived.by(() => {
+    const found = this.result ? findDivergence(this.result.runs.map((r) => r.trace)) : null;
+    return this.result ? this.result.runs.map((_, i) => found?.seqs[i] ?? null) : [];
+  });
+  /** Why the first broken column broke, from its own trace. */
+  readonly explanation: { column: number; at: number; explained: Explanation } | null = $derived.by(
+    () => {
+      const runs = this.result?.runs ?? [];
+      const column = runs.findIndex((r) => r.invariants.some((i) => !i.holds));
+      const run = runs[column];
+      if (!run) return null;
+      const explained = explainDivergence({ trace: run.trace, invariants: run.invariants });
+      if (!explained) return null;
+      const seq = explained.effectSeq ?? run.trace.length - 1;
+      return { column, at: run.trace[seq]?.at ?? 0, explained };
+    },
+  );
+  /** The sentence says what diverged once the cursor has passed it. */
+  readonly divergenceText: string | null = $derived(
+    this.explanation && this.cursorAt >= this.explanation.at
+      ? `${this.columns[this.explanation.column]?.title ?? ''}: ${this.explanation.explained.sentence}`
+      : null,
+  );
+  readonly #narrators = $derived(
+    this.result ? this.result.runs.map((r) => createNarrator(r.trace)) : [],
+  );
+  /** What happens at the cursor, in words, per column: the text alternative to the diagrams. */
+  readonly narration: string = $derived.by(() => {
+    const runs = this.result?.runs ?? [];
+    return runs
+      .map((run, i) => {
+        const said = eventsAt(run.trace, this.cursorAt).map((e) => this.#narrators[i]?.(e) ?? '');
+        return said.length === 0
+          ? ''
+          : `${this.columns[i]?.title ?? run.strategy}: ${said.join(' ')}`;
+      })
+      .filter((line) => line !== '')
+      .join(' ');
+  });
+
   readonly hash: string = $derived(this.scenario ? formatHash(this.page, this.scenario) : '');
   readonly speed: number = $derived(2 ** this.speedExp);
 
@@ -218,7 +267,10 @@ export class Playground {
       seed: suggestion.seed ?? info.storySeed,
       faults: suggestion.faults ?? true,
       knobs,
-      strategies: [...new Set([...this.page.strategies, ...named])],
+      strategies: [
+        ...this.page.strategies,
+        ...named.filter((id, i) => !this.page.strategies.includes(id) && named.indexOf(id) === i),
+      ],
       t: null,
     });
   }
