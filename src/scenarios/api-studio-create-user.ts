@@ -45,12 +45,12 @@ export const apiStudioCreateUser: Scenario = {
   storySeed: 2,
   prose: {
     happens:
-      'Someone testing an API in a studio app presses Send on POST /create-user five times, 300 ms apart. The body is the same each time. The requirement says the form stands for one user, and the studio made one Idempotency-Key when the tab was opened, so all five sends carry it.',
+      'Someone testing an API in an API studio (a tool like Postman) presses Send on POST /create-user five times, 300 ms apart. The body is the same each time. The requirement says the form stands for one user. The studio made one Idempotency-Key when the tab was opened, so all five sends carry it: a header the server uses to recognise a repeat of the same request.',
     watch:
       'Count the users. The naive server makes five, and the check fails: the requirement was one. The Idempotency-Key store makes one and answers sends 2 to 5 with the first answer (Idempotent-Replayed: true). Then flip the requirement and watch the verdicts change with no change to the server.',
     tryThis: [
       {
-        label: 'Set the requirement to “each click a new user”',
+        label: 'Set Requirement to each-click-a-new-user',
         knobs: { requirement: 'each-click-a-new-user' },
         outcome:
           'Now five users is the right answer, and the naive server is correct. The key store is wrong: the key still stands for the whole tab, so sends 2 to 5 get send 1’s user back. Upsert, which keeps one user per email, is wrong the same way.',
@@ -61,7 +61,7 @@ export const apiStudioCreateUser: Scenario = {
         ],
       },
       {
-        label: 'Also set “key made at” to click',
+        label: 'Set Requirement to each-click-a-new-user and Key made at to click',
         knobs: { requirement: 'each-click-a-new-user', keyMintedAt: 'click' },
         outcome:
           'Each send now carries its own key, so the key store makes five users, one per send. Upsert still makes one: the email is a natural key only while the business says one user per email.',
@@ -71,7 +71,8 @@ export const apiStudioCreateUser: Scenario = {
         ],
       },
       {
-        label: 'Also set response loss to 30 %',
+        label:
+          'Set Requirement to each-click-a-new-user, Key made at to click and Response loss to 30 %',
         knobs: { requirement: 'each-click-a-new-user', keyMintedAt: 'click', responseLoss: 0.3 },
         outcome:
           'An answer is lost and the studio retries that send. The naive server makes a sixth user for it; the key store replays the answer, because the retry carries the same key as its send.',
@@ -82,7 +83,7 @@ export const apiStudioCreateUser: Scenario = {
       },
     ],
     lesson:
-      'Idempotency is not only a technical setting. First decide what counts as the same operation: one form, or one click. Then make the key (or the natural key) stand for exactly that, and make retries of it safe either way.',
+      'Idempotency (a repeat has the same effect as the first request) is a business decision, not only a technical one. First decide what counts as the same operation: one form, or one click. Then make the key (or the natural key, such as the email) stand for exactly that, and make retries of it safe either way.',
   },
   demonstrates: {
     breaks: 'naive',

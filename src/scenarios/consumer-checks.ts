@@ -17,7 +17,7 @@ ORDER BY event_id`,
 };
 
 export const PROJECTION_EFFECTS: readonly EffectSpec[] = [
-  { name: 'event-applied', label: 'Events folded into a balance' },
+  { name: 'event-applied', label: 'Events added to a balance' },
 ];
 
 /**

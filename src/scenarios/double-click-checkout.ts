@@ -37,39 +37,39 @@ export const doubleClickCheckout: Scenario = {
   id: 'double-click-checkout',
   title: 'The double-click',
   summary:
-    'Two clicks are one order only if both carry a key made when the form was shown, and the server claims that key atomically.',
+    'Two clicks make one order only if both carry the same Idempotency-Key, made when the form was shown, and the server claims that key in a single statement.',
   storySeed: 1,
   prose: {
     happens:
-      'A customer clicks “Place order” for 42.00, and 20 ms later clicks again. Two requests for the same checkout are on their way; on the story seed they reach the server 5 ms apart. The page made its Idempotency-Key when it showed the form, so both requests carry the same key.',
+      'A customer clicks “Place order” for 42.00, and 20 ms later clicks again. Two requests for the same checkout are on their way; on the story seed they reach the server 5 ms apart. The page made its Idempotency-Key when it showed the form: an id, sent as a header, that marks this one payment so the server can tell a repeat from a new one. So both requests carry the same key.',
     watch:
-      'Look at where the two requests reach the server. Naive makes two orders and charges twice. Check-then-insert looks the key up, finds nothing, and only writes the key in its next step (10 ms later); the second request looks in between, also finds nothing, and pays again. The Idempotency-Key store claims the key with one INSERT … ON CONFLICT DO NOTHING: the second request gets 409, retries, and is answered with the first order.',
+      'Look at where the two requests reach the server. Naive makes two orders and charges twice. Check-then-insert looks the key up, finds nothing, and writes the key only in its next step, 10 ms later. The second request looks in between, also finds nothing, and pays again. The Idempotency-Key store claims the key with one INSERT … ON CONFLICT DO NOTHING, a single statement that writes the key only if no row has it yet. The second request gets 409 (Conflict: the key is in use), retries, and is answered with the first order.',
     tryThis: [
       {
-        label: 'Set “key made at” to click',
+        label: 'Set Key made at to click',
         knobs: { keyMintedAt: 'click' },
         outcome:
-          'Each click now sends its own key. To the server these are two different orders, so even the Idempotency-Key store charges twice: the key must be made once per intent, when the form is shown. Upsert still charges once: it keys on the payment intent, which the page also made when it loaded.',
+          'Each click now sends its own key. To the server these are two different orders, so even the Idempotency-Key store charges twice: the key must be made once per intent, when the form is shown. Upsert still charges once: it keys on the payment intent (the payment’s own id), which the page made when it loaded.',
         expect: [
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'upsert', invariant: 'one-charge-per-intent', holds: true },
         ],
       },
       {
-        label: 'Set time between clicks to 500 ms',
+        label: 'Set Time between clicks to 500 ms',
         knobs: { clickGapMs: 500 },
         outcome:
-          'The first request has written its key long before the second one looks, so check-then-insert answers 409 and then replays the order: a slow double-click hides its race. Naive still charges twice.',
+          'The first request has finished and stored its answer before the second one arrives, so check-then-insert replays the first order: a slow double-click hides the race. Naive still charges twice.',
         expect: [
           { strategy: 'check-then-insert', invariant: 'one-charge-per-intent', holds: true },
           { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
         ],
       },
       {
-        label: 'Set time between clicks to 150 ms',
+        label: 'Set Time between clicks to 150 ms',
         knobs: { clickGapMs: 150 },
         outcome:
-          'Key-after-effect writes its key only after the card is charged, about 280 ms after the request arrives. The second click lands inside that window and pays again; check-then-insert, whose window is one 10 ms step, is safe this time.',
+          'Key-after-effect writes its key only after the card is charged, about 280 ms after the request arrives. The second click lands inside that gap and pays again. Check-then-insert, whose gap is one 10 ms step, is safe this time.',
         expect: [
           { strategy: 'key-after-effect', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'check-then-insert', invariant: 'one-charge-per-intent', holds: true },
@@ -78,7 +78,7 @@ export const doubleClickCheckout: Scenario = {
       },
     ],
     lesson:
-      'Make the key when the form is shown, so every click of that form is the same request. Then claim it in one atomic statement: a look-up followed by a write leaves a gap that a second click can walk through.',
+      'Make the key when the form is shown, so every click of that form is the same request. Then claim it in a single statement: a look-up followed by a separate write leaves a gap that a second click can walk through.',
   },
   demonstrates: {
     breaks: 'check-then-insert',

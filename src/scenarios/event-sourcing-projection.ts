@@ -45,16 +45,16 @@ export const eventSourcingProjection: Scenario = {
   id: 'event-sourcing-projection',
   title: 'The projection that counted twice',
   summary:
-    'A balance built from events is wrong when an event arrives twice or late, unless the projection applies only the next version.',
+    'A balance built from events goes wrong when an event arrives twice or late, unless each event is applied only if its version is the next one.',
   storySeed: 15,
   prose: {
     happens:
-      'An account’s balance is not stored; it is built from events. The event stream sends 6 events, 100 ms apart: PaymentReceived 42.00, PaymentReceived 42.00, Refund 15.00, and again. Each event carries the account’s version: 1, 2, 3 and so on. The stream redelivers any event it did not see acknowledged, and the network sometimes delivers one twice or lets a later one overtake an earlier one.',
+      'An account’s balance is not stored as such: the consumer builds it by adding up the account’s events. A total built this way is called a projection. The event stream sends 6 events, 100 ms apart: PaymentReceived 42.00, PaymentReceived 42.00, Refund 15.00, and again. Each event carries the account’s version: 1, 2, 3 and so on. The stream sends an event again until the consumer acknowledges it with a 200, and the network sometimes delivers one twice or lets a later one overtake an earlier one.',
     watch:
-      'Compare the balances. The naive projection adds every delivery, so a duplicate PaymentReceived adds 42.00 twice. The inbox drops duplicates by event id, so the balance is right, but it takes events in arrival order: after a late event the account shows an old version. The version check applies only version = current + 1; it answers an older version as a duplicate and answers one further ahead with 409, so the stream sends it again after the gap is filled.',
+      'Compare the balances. The naive projection adds every delivery, so a duplicate PaymentReceived adds 42.00 twice. The inbox keeps a table of the event ids it has applied and drops copies, so the balance is right, but it takes events in arrival order: after a late event the account shows an old version. The version check applies only version = current + 1; it answers an older version as a duplicate and answers one further ahead with 409, so the stream sends it again after the gap is filled.',
     tryThis: [
       {
-        label: 'Set duplicate delivery to 0 % and response loss to 0 %',
+        label: 'Set Duplicate delivery to 0 % and Response loss to 0 %',
         knobs: { duplicate: 0, responseLoss: 0 },
         outcome:
           'Nothing arrives twice now, yet events still overtake each other: the naive balance is right, but its version is not.',
@@ -65,10 +65,10 @@ export const eventSourcingProjection: Scenario = {
         ],
       },
       {
-        label: 'Set latency spread to 0 ms, request loss to 0 % and duplicate delivery to 30 %',
+        label: 'Set Latency spread to 0 ms, Request loss to 0 % and Duplicate delivery to 30 %',
         knobs: { latencySpreadMs: 0, requestLoss: 0, duplicate: 0.3 },
         outcome:
-          'Events now arrive in the order they were sent, but often twice. The inbox is right on both counts. naive adds the copies, and so does auto-increment-dedupe: both copies arrive before the first has recorded its number.',
+          'Events now arrive in the order they were sent, but often twice. The inbox is right on both counts. Naive adds the copies, and so does auto-increment-dedupe: both copies arrive before the first has recorded its number.',
         expect: [
           { strategy: 'inbox', invariant: 'balance-is-fold', holds: true },
           { strategy: 'inbox', invariant: 'version-is-newest', holds: true },
@@ -77,10 +77,10 @@ export const eventSourcingProjection: Scenario = {
         ],
       },
       {
-        label: 'Set accounts to 3',
+        label: 'Set Accounts to 3',
         knobs: { accounts: 3 },
         outcome:
-          'The events take turns on 3 accounts, each with its own versions. auto-increment-dedupe compares the stream’s event numbers instead: an event overtaken by a later one, even for another account, is thrown away, and a balance misses it. The version check compares each account’s own versions and misses nothing.',
+          'The events take turns on 3 accounts, each with its own versions. Auto-increment-dedupe compares the stream’s event numbers instead: an event overtaken by a later one, even for another account, is thrown away, and a balance misses it. The version check compares each account’s own versions and misses nothing.',
         expect: [
           { strategy: 'auto-increment-dedupe', invariant: 'balance-is-fold', holds: false },
           { strategy: 'version-check', invariant: 'balance-is-fold', holds: true },
@@ -89,7 +89,7 @@ export const eventSourcingProjection: Scenario = {
       },
     ],
     lesson:
-      'A projection must count each event once and in order. An event id dedupes; a per-account version orders. Applying only version = current + 1 does both for one account, because an old version is a duplicate and a gap means an event is still on its way.',
+      'A balance built from events must count each event once, and in order. An event id catches copies; a version per account puts events in order. Applying only version = current + 1 does both: an older version is a copy, and a gap means an event is still on its way.',
   },
   demonstrates: {
     breaks: 'naive',

@@ -152,16 +152,16 @@ export const flightBooking: Scenario = {
   id: 'flight-booking',
   title: 'The flight booking',
   summary:
-    'A crash between the charge and the seat, then a retry: recovery points give the same booking and the same payment.',
+    'After a crash between the charge and the seat, a retry must finish the same booking, not start a new one: the server needs recovery points, notes of which steps are done.',
   storySeed: 5,
   prose: {
     happens:
       'A traveller books a seat on flight TW 101 for 389.00. The server records the booking, charges the card at the payment provider, asks the airline for a seat, then confirms. On the story seed it crashes right after it records the charge, before it asks for a seat, and stays down for 2000 ms. The browser hears nothing for 1000 ms and retries with the same Idempotency-Key, the id it made up for this one booking.',
     watch:
-      'Find the crash mark after record-fare, then follow attempt 3, the first retry to reach the restarted server. Naive treats it as a new booking and charges the card again. The key store answers 409: the crashed attempt still holds the key for its 3000 ms lease. Attempt 4 comes after the lease, reads the recovery point charge_created (the last phase that finished) and goes straight to reserve-seat: one charge, one seat. No-recovery-point has nothing to read, starts from the top and charges twice.',
+      'Find the crash mark after record-fare, then follow attempt 3, the first retry to reach the restarted server. Naive treats it as a new booking and charges the card again. The key store answers 409: the crashed attempt still holds the key for its 3000 ms lease (how long one attempt may hold the key before another may take it over). Attempt 4 comes after the lease. It reads the recovery point charge_created, the key row’s note of the last step that finished, and goes straight to reserve-seat: one charge, one seat. No-recovery-point has nothing to read, starts from the top and charges twice.',
     tryThis: [
       {
-        label: 'Set the crash point to record-seat',
+        label: 'Set Crash point to record-seat',
         knobs: { crashAfter: 'record-seat' },
         outcome:
           'The server dies after the airline holds the seat, before the traveller is told. Naive and no-recovery-point charge the card again and take a second seat (1A and 1B). The key store resumes at seat_reserved and only confirms: it calls neither system again.',
@@ -173,7 +173,7 @@ export const flightBooking: Scenario = {
         ],
       },
       {
-        label: 'Set airline answer lost to 100 %',
+        label: 'Set Airline answer lost to 100 %',
         knobs: { airlineLostReply: 1 },
         outcome:
           'The airline holds a seat, but its answer never arrives, so the server cannot tell whether it did. Every retry asks again. No-airline-key sends no key and ends with 3 seats for one trip. The key store sends the same key each time and the airline answers with the same seat. The traveller never hears back, but holds one seat and one charge.',
@@ -183,7 +183,7 @@ export const flightBooking: Scenario = {
         ],
       },
       {
-        label: 'Set the airline round trip to 1500 ms',
+        label: 'Set Airline round trip to 1500 ms',
         knobs: { airlineLatencyMs: 1500 },
         outcome:
           'A booking now takes longer than the browser’s 1000 ms timeout, so the browser retries while the server is still booking. Naive books and charges once for every attempt that arrives: 5 charges and 4 seats. The key store answers 409 while the first booking runs, then replays its answer: 1 charge, 1 seat.',
@@ -195,7 +195,7 @@ export const flightBooking: Scenario = {
       },
     ],
     lesson:
-      'A booking touches two systems the server cannot roll back. Commit each local step together with its recovery point, and pass a key derived from the stored key row to both the payment provider and the airline. Then a retry after a timeout or a crash resumes where the last attempt stopped: same booking, same payment, same seat.',
+      'A booking touches two systems the server cannot roll back. Save each local step in the same transaction as its recovery point. Send the payment provider and the airline a key taken from the stored key row, so they too recognise a repeat. Then a retry after a timeout or a crash resumes where the last attempt stopped: same booking, same payment, same seat.',
   },
   demonstrates: {
     breaks: 'naive',

@@ -44,7 +44,7 @@ export const CASE_TEXT: Readonly<Record<LifecycleCase, string>> = {
   'crash-after-charge':
     'The server crashes right after it records the charge, before it answers; the client tries again once the lease is over.',
   'lease-expired-takeover':
-    'The first execution stalls after creating the order for twice the lease; a retry takes the key over and finishes, and the stale one wakes up too late.',
+    'The first attempt stalls after creating the order, for twice the lease; a retry takes the key over and finishes, and the stalled attempt wakes up too late.',
   'shared-key':
     'The payment completes; 5 s later another customer sends the same key, to pay the same amount for an order of its own.',
   'provider-recovers':
@@ -90,35 +90,35 @@ export const keyLifecycle: Scenario = {
   storySeed: 1,
   prose: {
     happens:
-      'One customer, one payment, one Idempotency-Key. Each case plays one moment in the life of that key: a retry after a lost answer, the same key with a different amount, two requests at once, a crash halfway, a key that has expired. Every case is scripted, so it plays out the same on every seed.',
+      'One customer, one payment, one Idempotency-Key: the id the client sends so the server can tell a retry from a new payment. Each case plays one moment in the life of that key: a retry after a lost answer, the same key with a different amount, two requests at once, a crash halfway, a key that has expired. Every case is scripted, so it plays out the same on every seed.',
     watch:
-      'Read the status codes the client gets back. A replay answers with the first status and Idempotent-Replayed: true. A key reused for another body gets 422. A second request while the first still runs gets 409. Switch the profile to see how IETF, Stripe, brandur and Powertools each answer.',
+      'Read the status codes the client gets back. A replay answers with the first status and Idempotent-Replayed: true. A key reused for another body gets 422. A second request while the first still runs gets 409. Change Key store profile to see how the IETF draft, Stripe, brandur’s Postgres design and AWS Powertools each answer.',
     tryThis: [
       {
-        label: 'Set case to "mismatch"',
+        label: 'Set Case to mismatch',
         knobs: { case: 'mismatch' },
         outcome:
-          'The client reuses its key for 99.00 instead of 42.00. The idempotency-key store refuses with 422; no-fingerprint replays the old 42.00 answer as if it were the new one.',
+          'The client reuses its key for 99.00 instead of 42.00. The key store refuses with 422; no-fingerprint replays the old 42.00 answer as if it were the new one.',
         expect: [
           { strategy: 'idempotency-key', invariant: 'answers-match', holds: true },
           { strategy: 'no-fingerprint', invariant: 'answers-match', holds: false },
         ],
       },
       {
-        label: 'Set case to "lease-expired-takeover"',
+        label: 'Set Case to lease-expired-takeover',
         knobs: { case: 'lease-expired-takeover' },
         outcome:
-          'A stalled execution wakes up after a retry took its key over. With a fencing token its late writes change nothing; lease-no-fence lets them overwrite the new owner’s row.',
+          'The first attempt stalls for twice its lease (the time one attempt may hold the key), so a retry takes the key over and finishes. Then the stalled attempt wakes up. The key store numbers each holder of the key (a fencing token) and refuses writes with an old number, so the late writes change nothing. Lease-no-fence does not check the number and lets them overwrite the new holder’s row.',
         expect: [
           { strategy: 'idempotency-key', invariant: 'no-stale-writes', holds: true },
           { strategy: 'lease-no-fence', invariant: 'no-stale-writes', holds: false },
         ],
       },
       {
-        label: 'Set case to "crash-after-charge"',
+        label: 'Set Case to crash-after-charge',
         knobs: { case: 'crash-after-charge' },
         outcome:
-          'The server dies after the charge, before it answers. Naive charges again on every retry (3 charges); the key store resumes from its recovery point and passes its key to the provider, which charges once.',
+          'The server dies after the charge, before it answers. Naive charges again on every retry (3 charges); the key store resumes from its recovery point (its note of the last step done) and passes its key to the provider, which charges once.',
         expect: [
           { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
@@ -126,7 +126,7 @@ export const keyLifecycle: Scenario = {
       },
     ],
     lesson:
-      'A key is more than a lookup: it needs a fingerprint of the request, a lease with a fencing token, recovery points between steps, and an expiry longer than any retry.',
+      'A key is more than a lookup. It needs a fingerprint of the request (to refuse a key reused for another body), a lease with a fencing token (so a stalled attempt cannot write), recovery points between steps (so a retry resumes), and an expiry longer than any retry.',
   },
   demonstrates: {
     breaks: 'naive',

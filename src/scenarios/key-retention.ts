@@ -41,36 +41,36 @@ export const keyRetention: Scenario = {
   id: 'key-retention',
   title: 'How long to remember a key',
   summary:
-    'Every key costs storage until the reaper deletes it; a retry that comes after its key is gone runs again.',
+    'Every key costs storage until a cleanup job (the reaper) deletes it; a retry that comes after its key is gone runs again.',
   storySeed: 1,
   prose: {
     happens:
-      'Twenty customers pay 42.00, one every 30 minutes. The server keeps each Idempotency-Key for 6 hours, and a reaper deletes expired keys every 15 minutes. The first customer’s answers are lost three times, so its client retries on a slow schedule: after 30 minutes, then 1 hour, then 2 hours. Its last retry comes about 3.5 hours after the first attempt.',
+      'Twenty customers pay 42.00, one every 30 minutes. The server keeps each Idempotency-Key (the id a client sends so the server can recognise its retries) for 6 hours, and a cleanup job, the reaper, deletes expired keys every 15 minutes. The first customer’s answers are lost three times, so its client retries on a slow schedule: after 30 minutes, then 1 hour, then 2 hours. Its last retry comes about 3.5 hours after the first attempt.',
     watch:
-      'Follow payment 1’s four attempts. The naive server charges the card on each one. The idempotency-key server replays the first answer each time: 3.5 hours is inside the 6-hour retention. Then watch the reaper lines: the key table grows by 2 keys an hour. From hour 6 the reaper deletes the oldest keys as fast as new ones come, and the table levels off at about 12: 2 payments an hour × 6 hours kept. That table is the price of the replay.',
+      'Follow payment 1’s four attempts. The naive server charges the card on each one. The Idempotency-Key store replays the first answer each time: 3.5 hours is inside the 6-hour retention. Then watch the reaper lines: the key table grows by 2 keys an hour. From hour 6 the reaper deletes the oldest keys as fast as new ones come, and the table levels off at about 12: 2 payments an hour × 6 hours kept. That table is the price of the replay.',
     tryThis: [
       {
-        label: 'Set key retention to 3 h',
+        label: 'Set Key retention to 3 h',
         knobs: { retentionHours: 3 },
         outcome:
-          'The reaper deletes payment 1’s key after 3 hours, before the last retry comes. To the server that retry is a new payment: idempotency-key charges the card twice. Upsert keys on the payment intent, which it never deletes, and still charges once.',
+          'The reaper deletes payment 1’s key after 3 hours, before the last retry comes. To the server that retry is a new payment: the key store charges the card twice. Upsert keys on the payment intent, which it never deletes, and still charges once.',
         expect: [
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'upsert', invariant: 'one-charge-per-intent', holds: true },
         ],
       },
       {
-        label: 'Set retries to 6 and answers lost to 6',
+        label: 'Set Retries to 6 and Answers lost for payment 1 to 6',
         knobs: { retries: 6, lostAnswers: 6 },
         outcome:
-          'The client now retries for about 9 hours (the backoff stops growing at 2 hours). Its retry at about 7 hours comes after the 6-hour retention, so idempotency-key charges the card again: the retry horizon outgrew the retention.',
+          'The client now retries for about 9 hours (the backoff stops growing at 2 hours). Its retry at about 7 hours comes after the 6-hour retention, so the key store charges the card again: the client kept retrying for longer than the server kept the key.',
         expect: [
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
         ],
       },
       {
-        label: 'Set key retention to 24 h',
+        label: 'Set Key retention to 24 h',
         knobs: { retentionHours: 24 },
         outcome:
           'Every retry is answered from its key, but the reaper never deletes one while the story runs: the table holds every key, 20 of them. Retention buys safety with storage: payments per hour × hours kept.',
@@ -81,7 +81,7 @@ export const keyRetention: Scenario = {
       },
     ],
     lesson:
-      'Idempotency is not free: every key is a row the server keeps. Keep keys longer than any client keeps retrying, or a late retry becomes a second payment. A webhook inbox has the same rule: its dedupe window must outlast the sender’s retries.',
+      'Idempotency is not free: every key is a row the server keeps. Keep keys longer than any client keeps retrying, or a late retry becomes a second payment. A webhook inbox has the same rule: it must remember event ids for longer than the sender retries.',
   },
   demonstrates: {
     breaks: 'naive',
@@ -92,7 +92,7 @@ export const keyRetention: Scenario = {
     {
       strategy: 'idempotency-key',
       invariant: 'one-charge-per-intent',
-      why: 'A key lives for its retention only. A retry that comes after the key expired, or after the reaper deleted it, is a new request and runs again: retention must outlast the longest retry horizon.',
+      why: 'A key lives for its retention only. A retry that comes after the key expired, or after the reaper deleted it, is a new request and runs again: retention must outlast the longest time a client keeps retrying.',
     },
   ],
   knobs: [

@@ -112,13 +112,13 @@ ORDER BY k.id`,
 
 export const NO_STALE_WRITES: InvariantSpec = {
   id: 'no-stale-writes',
-  title: 'A stale lease holder never commits',
+  title: 'An attempt that lost its key never writes',
   // The schema fills stale_writes: a trigger records each committed key write whose writer's
   // token is below the row's (its owner was taken over), where a fence would have stopped it.
   sql: `SELECT scope, idem_key, writer_token, lease_token, state_before, point_before, state_after, point_after
 FROM stale_writes
 ORDER BY id`,
-  ok: 'Every write to a key came from the execution holding its lease.',
+  ok: 'Every write to a key came from the attempt holding its lease.',
   describe: (row) =>
     `key ${row.idem_key} of ${row.scope}: the owner with token ${row.writer_token} wrote after token ${row.lease_token} took over (${row.state_before} at ${row.point_before} → ${row.state_after} at ${row.point_after})`,
 };

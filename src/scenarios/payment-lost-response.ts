@@ -17,36 +17,37 @@ import type { Scenario } from './types.ts';
 export const paymentLostResponse: Scenario = {
   id: 'payment-lost-response',
   title: 'The lost response',
-  summary: 'A retry after a lost response charges twice, unless the key replays the first answer.',
+  summary:
+    'A retry after a lost response charges twice, unless the server stores the Idempotency-Key with the first answer and replays that answer.',
   storySeed: 12,
   prose: {
     happens:
-      'A customer pays 42.00. The server charges the card through the payment provider and creates the order, then answers 201. On the story seed that answer is lost on the way back. The client waits 1000 ms, hears nothing, and sends the same payment again.',
+      'A customer pays 42.00. The request carries an Idempotency-Key header: an id the client makes once for this payment and sends again with every retry. The server creates the order, charges the card through the payment provider, then answers 201. On the story seed that answer is lost on the way back. The client waits 1000 ms, hears nothing, and sends the same payment again.',
     watch:
-      'Follow attempt 1: its response ends in ✕. Then watch attempt 2 arrive. The naive server treats it as a new payment and charges again. The idempotency-key server finds the key it stored with attempt 1 and replays the first answer, with Idempotent-Replayed: true.',
+      'Follow attempt 1: its response ends in ✕. Then watch attempt 2 arrive. The naive server treats it as a new payment and charges the card again. The Idempotency-Key store (the server that saves each key with its answer) finds the key from attempt 1 and sends back the first answer, marked Idempotent-Replayed: true.',
     tryThis: [
       {
-        label: 'Set response loss to 0 %',
+        label: 'Set Response loss to 0 %',
         knobs: { responseLoss: 0 },
         outcome:
-          'No answer is lost, so the client never retries a payment that went through: naive charges once too.',
+          'No answer is lost, so the client never retries a payment that went through. Naive charges once too.',
         expect: [
           { strategy: 'naive', invariant: 'one-charge-per-intent', holds: true },
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
         ],
       },
       {
-        label: 'Set retries to 0',
+        label: 'Set Retries to 0',
         knobs: { retries: 0 },
         outcome:
-          'Naive charges once, but the customer never learns that the payment worked: without retries, a lost answer becomes a customer who does not know.',
+          'Naive charges once. But when the answer is lost, the customer never learns that the payment went through.',
         expect: [{ strategy: 'naive', invariant: 'one-charge-per-intent', holds: true }],
       },
       {
-        label: 'Raise payments to 20',
+        label: 'Set Payments to 20',
         knobs: { payments: 20 },
         outcome:
-          'With 20 customers and 30 % response loss, naive charges 6 of them twice; idempotency-key charges each one exactly once.',
+          'With 20 customers and 30 % response loss, naive charges 6 of them twice. The key store charges each one once.',
         expect: [
           { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
@@ -54,7 +55,7 @@ export const paymentLostResponse: Scenario = {
       },
     ],
     lesson:
-      'A client cannot tell a lost request from a lost response, so it must retry, and a retry must be safe. The server makes it safe by storing the key with the first answer and replaying that answer to every retry.',
+      'A client cannot tell a lost request from a lost response. So it must retry, and the retry must be safe. The server makes it safe: it stores the key with the first answer and replays that answer to every retry.',
   },
   demonstrates: {
     breaks: 'naive',

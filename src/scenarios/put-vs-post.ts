@@ -38,7 +38,7 @@ export const putVsPost: Scenario = {
     happens:
       'Two people sign up. Ada’s form sends POST /users and the server picks her id. Grace’s form sends PUT /users/123: the client picked her id when the form loaded. On the story seed both answers are lost on the way back, so both forms send their request again.',
     watch:
-      'Count the users in each column. The naive server does exactly what each method says: POST makes a new user every time, so Ada ends up twice; PUT writes user 123 again, so Grace stays one user, rewritten. The Idempotency-Key store answers Ada’s retry with the first answer instead of running it again.',
+      'Count the users in each column. The naive server does exactly what each method says: POST makes a new user every time, so Ada ends up twice; PUT writes user 123 again, so Grace stays one user, rewritten. The Idempotency-Key store saves the Idempotency-Key each request carries (an id the form makes once per sign-up and sends again with every retry) together with the first answer. It answers Ada’s retry with that answer instead of making her again.',
     tryThis: [
       {
         label: 'Set POST sign-ups to 0',
@@ -60,10 +60,10 @@ export const putVsPost: Scenario = {
         ],
       },
       {
-        label: 'Set duplicate delivery to 100 % and POST sign-ups to 0',
+        label: 'Set Duplicate delivery to 100 % and POST sign-ups to 0',
         knobs: { duplicate: 1, postSignups: 0 },
         outcome:
-          'Every PUT now arrives twice, the copies a few milliseconds apart. The naive server writes user 123 with one INSERT … ON CONFLICT DO UPDATE, so the copies cannot both create it: still one user.',
+          'Every PUT now arrives twice, the copies a few milliseconds apart. The naive server writes user 123 with one INSERT … ON CONFLICT DO UPDATE (create the row, or update it if it exists), so the copies cannot both create it: still one user.',
         expect: [{ strategy: 'naive', invariant: 'one-user-per-signup', holds: true }],
       },
     ],

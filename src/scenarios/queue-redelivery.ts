@@ -97,7 +97,7 @@ const BROKER_KNOBS: readonly KnobSpec[] = [
     min: 6000,
     max: 1_800_000,
     unit: 'ms',
-    help: 'Kafka only (session.timeout.ms, default 45 s). A consumer that crashed stops its heartbeats; after this long the group rebalances and its partition is read again from the last committed offset.',
+    help: 'Kafka only (session.timeout.ms, default 45 s). A consumer that crashed stops its heartbeats; after this long Kafka hands its messages to another consumer (a rebalance), which reads again from the last committed offset (the last place saved).',
   },
   {
     id: 'kafkaMaxPollIntervalMs',
@@ -190,7 +190,7 @@ const WORKLOAD_KNOBS: readonly KnobSpec[] = [
     default: 3,
     min: 1,
     max: 50,
-    help: 'How many "order placed" messages the shop puts on the queue, one per order.',
+    help: 'How many “order placed” messages the shop puts on the queue, one per order.',
   },
   {
     id: 'messageGapMs',
@@ -398,39 +398,39 @@ export const queueRedelivery: Scenario = {
   id: 'queue-redelivery',
   title: 'The message that came back',
   summary:
-    'At-least-once delivery needs idempotent consumers: a message delivered again after a crash ships the order twice, unless the consumer records its id.',
+    'A queue delivers a message again when the consumer crashes before it says it is done, so the order ships twice, unless the consumer records each message id with its work.',
   storySeed: 1,
   prose: {
     happens:
-      'A shop puts one "order placed" message on a queue for each of 3 orders. The consumer ships the order, takes the mugs out of stock and emails the customer in one transaction, then acknowledges the message. On the story seed the consumer crashes right after shipping the third order, before its acknowledgement. The broker never got the ack, so once the 30 s SQS visibility timeout runs out, it delivers the message again.',
+      'A shop puts one “order placed” message on a queue for each of 3 orders. A broker, here Amazon SQS, hands each message to the consumer. The consumer ships the order, takes the mugs out of stock and emails the customer in one database transaction. Then it acknowledges the message: it tells the broker it is done, so the broker can delete it. On the story seed the consumer crashes right after shipping the third order, before it acknowledges. SQS hides a message it has handed out for 30 s (the visibility timeout). No acknowledgement by then, so it delivers the message again.',
     watch:
-      'Follow message m_3: a crash mark after its work, then a second delivery about 30 s later. The naive consumer ships o_3 again and takes 3 more mugs from stock. The inbox consumer recorded m_3’s id in the same transaction as the first shipment, so it finds the id and only acknowledges. The shipments table shows what SQS said about each delivery (ApproximateReceiveCount, the number of times the message was received).',
+      'Follow message m_3: a crash mark after its work, then a second delivery about 30 s later. The naive consumer ships o_3 again and takes 3 more mugs from stock. The inbox consumer keeps a table of the message ids it has handled (its inbox). It wrote m_3’s id there in the same transaction as the first shipment, so it finds the id and only acknowledges. The shipments table shows what SQS said about each delivery (ApproximateReceiveCount, the number of times the message was received).',
     tryThis: [
       {
-        label: 'Set broker to "kafka"',
+        label: 'Set Broker to kafka',
         knobs: { flavour: 'kafka' },
         outcome:
-          'Kafka commits offsets every 5 s, so the crash also loses the commits for m_1 and m_2. After the 45 s session timeout the group rebalances and the partition is read again from the last committed offset: naive ships all 3 orders twice, the inbox ships each once.',
+          'Kafka has no per-message acknowledgement: the consumer saves its place in the log (its offset) every 5 s, so the crash also loses the saved place for m_1 and m_2. After the 45 s session timeout Kafka hands the log to a fresh consumer, which reads again from the last saved offset. Naive ships all 3 orders twice; the inbox ships each once.',
         expect: [
           { strategy: 'naive', invariant: 'one-shipment-per-order', holds: false },
           { strategy: 'inbox', invariant: 'one-shipment-per-order', holds: true },
         ],
       },
       {
-        label: 'Set broker to "servicebus" and turn on its duplicate detection',
+        label: 'Set Broker to servicebus and turn on Service Bus duplicate detection',
         knobs: { flavour: 'servicebus', sbDuplicateDetection: true },
         outcome:
-          'Service Bus now drops a message that is sent again with a MessageId it saw in the last 10 min. But nobody sent m_3 twice: its 60 s lock ran out and the broker delivered it again. Naive still ships o_3 twice.',
+          'Service Bus now drops a message that is sent again with a MessageId it saw in the last 10 min. But nobody sent m_3 twice: its 60 s lock (Service Bus’s visibility timeout) ran out and the broker delivered it again. Naive still ships o_3 twice.',
         expect: [
           { strategy: 'naive', invariant: 'one-shipment-per-order', holds: false },
           { strategy: 'inbox', invariant: 'one-shipment-per-order', holds: true },
         ],
       },
       {
-        label: 'Set case to "slow-consumer"',
+        label: 'Set Case to slow-consumer',
         knobs: { case: 'slow-consumer' },
         outcome:
-          'Nothing crashes. The first delivery of m_1 takes 90 s of work; after 30 s SQS makes the message visible again and a second delivery starts while the first is still working. Naive ships o_1 twice, the inbox once.',
+          'Nothing crashes. The first delivery of m_1 takes 90 s of work. After 30 s SQS makes the message visible again, and a second delivery starts while the first is still working. Naive ships o_1 twice, the inbox once.',
         expect: [
           { strategy: 'naive', invariant: 'one-shipment-per-order', holds: false },
           { strategy: 'inbox', invariant: 'one-shipment-per-order', holds: true },
@@ -438,7 +438,7 @@ export const queueRedelivery: Scenario = {
       },
     ],
     lesson:
-      'Every broker here delivers at least once. A crash, a lost ack or plain slowness brings a message back, by a timeout, a requeue or a rebalance; the broker’s settings change when the copy comes, not whether it comes. The consumer must record the message id in the same transaction as its work.',
+      'Every broker here delivers each message at least once. A crash, a lost acknowledgement or plain slowness brings a message back. The broker’s settings change when the copy comes, not whether it comes. So the consumer must record the message id in the same transaction as its work.',
   },
   demonstrates: {
     breaks: 'naive',

@@ -190,36 +190,36 @@ export const retryAmplification: Scenario = {
   id: 'retry-amplification',
   title: 'retry(3), three times over',
   summary:
-    'Retries at three layers multiply one payment into up to 64 attempts; without idempotency, into up to 64 charges.',
+    'Retries at three layers multiply one payment into up to 64 attempts; without one Idempotency-Key carried through every layer, into up to 64 charges.',
   storySeed: 18,
   prose: {
     happens:
-      'A customer pays 42.00. The browser sends the payment to an API gateway, the gateway forwards it to the payment service, and the service calls the payment provider. Each layer has its own timeout and retry(3): up to 4 tries for every try of the layer above. On the story seed answers get lost on the way back, so every layer tries again without knowing that the layers above and below do too.',
+      'A customer pays 42.00. The browser sends the payment to an API gateway, the gateway forwards it to the payment service, and the service calls the payment provider. Each layer has its own timeout and retries up to 3 times, retry(3): one try from the layer above can become 4 tries below. On the story seed answers get lost on the way back, so every layer tries again without knowing that the layers above and below do too. The naive service charges the card 14 times.',
     watch:
-      'Count the arrows into the provider. Each browser attempt becomes up to 4 gateway tries, each gateway try a service run, each run up to 4 provider calls: 4 × 4 × 4 = 64 at worst. The naive service charges the card on every call that reaches the provider. With an Idempotency-Key minted once in the browser and forwarded by every layer, the service replays or resumes the first payment, and the provider sees the same key on every call: one charge.',
+      'Count the arrows into the provider. Each browser attempt becomes up to 4 gateway tries, each gateway try a service run, each run up to 4 provider calls: 4 × 4 × 4 = 64 at worst. The naive service charges the card on every call that reaches the provider. With an Idempotency-Key (an id for this one payment, sent as a header) made once in the browser and forwarded by every layer, the service replays or resumes the first payment, and the provider sees the same key on every call: one charge.',
     tryThis: [
       {
-        label: 'Set service → gateway loss and provider answer lost to 100 %',
+        label: 'Set Service → gateway loss and Provider answer lost to 100 %',
         knobs: { gatewayResponseLoss: 1, pspLostReply: 1 },
         outcome:
-          'No answer ever gets back. The browser tries 4 times, the gateway 16 times, the service calls the provider 64 times: naive charges the card 64 times, idempotency-key once.',
+          'No answer ever gets back. The browser tries 4 times, the gateway 16 times, the service calls the provider 64 times. Naive charges the card 64 times, the key store once.',
         expect: [
           { strategy: 'naive', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: true },
         ],
       },
       {
-        label: 'Set key minted by to "gateway" and service → gateway loss to 100 %',
+        label: 'Set Key minted by to gateway and Service → gateway loss to 100 %',
         knobs: { keyMintedBy: 'gateway', gatewayResponseLoss: 1 },
         outcome:
-          'The gateway makes up a new key for every browser attempt, so each of the 4 attempts is a new payment to the service: idempotency-key charges 4 times. Upsert, which keys on the payment intent itself, still charges once.',
+          'The gateway makes up a new key for every browser attempt, so each of the 4 attempts is a new payment to the service: the key store charges 4 times. Upsert, which keys on the payment intent itself, still charges once.',
         expect: [
           { strategy: 'idempotency-key', invariant: 'one-charge-per-intent', holds: false },
           { strategy: 'upsert', invariant: 'one-charge-per-intent', holds: true },
         ],
       },
       {
-        label: 'Set retries to 0 at every layer',
+        label: 'Set Retries, Gateway retries and Service retries to the provider to 0',
         knobs: { retries: 0, gatewayRetries: 0, pspRetries: 0 },
         outcome:
           'One try per layer: nothing is repeated, so naive charges at most once. The price is a customer who may be told the payment failed when it went through.',
@@ -227,7 +227,7 @@ export const retryAmplification: Scenario = {
       },
     ],
     lesson:
-      'retry(3) at three layers is up to 64 attempts for one click. Retries are still needed; what makes them safe is one key, minted where the intent is born (the browser), carried through every layer, and honoured at every side effect.',
+      'retry(3) at three layers is up to 64 attempts for one click. Retries are still needed. What makes them safe is one key, made where the payment starts (the browser), carried through every layer, and checked at every step that changes something.',
   },
   demonstrates: {
     breaks: 'naive',

@@ -37,7 +37,7 @@ export type WebhookCase = (typeof WEBHOOK_CASES)[number];
 /** What each case does, in words, for the page. The times are those of the default schedule. */
 export const WEBHOOK_CASE_TEXT: Readonly<Record<WebhookCase, string>> = {
   redelivery:
-    'The consumer’s 200 to the first delivery is lost. The sender waits 15 s, then 1 min, and delivers the same event again, with the same webhook-id.',
+    'The consumer’s 200 to the first delivery is lost. The sender waits 15 s, then 1 min, and delivers the same event again, with the same event id.',
   'crash-before-ack':
     'The consumer does the work, then crashes before it can answer. The sender hears nothing and delivers the event again.',
   'crash-after-ack':
@@ -259,16 +259,16 @@ export const webhookDuplicates: Scenario = {
   id: 'webhook-duplicates',
   title: 'The webhook that came twice',
   summary:
-    'A webhook sender retries until it sees a 2xx, so one payment can be invoiced, emailed and reserved twice unless the consumer dedupes by event id.',
+    'A webhook sender retries until it gets a 2xx answer, so one payment can be invoiced, emailed and reserved twice, unless the consumer remembers the event ids it has handled.',
   storySeed: 1,
   prose: {
     happens:
-      'A payment provider tells a shop “payment completed” by webhook. The shop creates an invoice, reserves the stock and emails a receipt, all in one database transaction, then answers 200. The provider waits 15 s for that 200. Without it, it sends the same event again, with the same webhook-id, after 1 min, 2 min, 4 min and so on, up to 12 h apart, for about two and a half days (Stripe retries for up to 3 days). On the story seed the first 200 is lost on its way back.',
+      'A payment provider tells a shop “payment completed” by webhook: an HTTP POST from the provider to the shop’s server. The shop (the consumer) creates an invoice, reserves the stock and emails a receipt, all in one database transaction, then answers 200. The provider waits 15 s for that 200. Without it, it sends the same event again, with the same event id (the webhook-id header), after 1 min, 2 min, 4 min and so on, up to 12 h apart, for about two and a half days (Stripe retries for up to 3 days). On the story seed the first 200 is lost on its way back.',
     watch:
       'Count invoices, emails and stock reservations in each column. The naive consumer does all three again for the second delivery. The inbox consumer wrote the event id into a table of processed events (its “inbox”) in the same transaction as the work. The second delivery finds the id there and gets a 200 without any work.',
     tryThis: [
       {
-        label: 'Set events per payment to 2',
+        label: 'Set Events per payment to 2',
         knobs: { eventsPerChange: 2 },
         outcome:
           'The provider now sends two events with different ids for the one payment. The inbox has never seen the second id, so it invoices again. The inbox-business-key consumer also records the payment and the event type, so it does the work once.',
@@ -278,17 +278,17 @@ export const webhookDuplicates: Scenario = {
         ],
       },
       {
-        label: 'Set case to "late-redelivery"',
+        label: 'Set Case to late-redelivery',
         knobs: { case: 'late-redelivery' },
         outcome:
-          'The fourth delivery comes 7 to 8 minutes after the first. A dedupe window of 5 minutes has already forgotten the event and invoices again; the inbox still remembers it.',
+          'The fourth delivery comes 7 to 8 minutes after the first. The short-dedupe-window consumer remembers event ids for 5 minutes only: it has forgotten this one and invoices again. The inbox still remembers it.',
         expect: [
           { strategy: 'short-dedupe-window', invariant: 'one-invoice-per-payment', holds: false },
           { strategy: 'inbox', invariant: 'one-invoice-per-payment', holds: true },
         ],
       },
       {
-        label: 'Set case to "consumer-error"',
+        label: 'Set Case to consumer-error',
         knobs: { case: 'consumer-error' },
         outcome:
           'The consumer answers 500 to every delivery, so the sender keeps trying: 15 deliveries over about 2.5 days, then it gives up. The ack-before-process consumer answered 200 before its work failed, so the event is lost for good.',
@@ -299,7 +299,7 @@ export const webhookDuplicates: Scenario = {
       },
     ],
     lesson:
-      'A webhook arrives at least once: the sender retries until it sees a 2xx, for days. Dedupe by event id in the same transaction as the work, and keep the ids for longer than the sender retries. When one change can come as two events, dedupe on the payment and event type as well.',
+      'A webhook arrives at least once: the sender retries until it gets a 2xx, for days. Record the event id in the same transaction as the work, and keep the ids for longer than the sender retries. When one change can come as two events, also record the payment and the event type.',
   },
   limits: [
     {

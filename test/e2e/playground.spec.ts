@@ -1,200 +1,240 @@
-// End-to-end: the built playground under /twice/ in headless Chromium, offline, checked against Node's engine.
-import { fileURLToPath } from 'node:url';
-import { expect, test as base, type Locator, type Page } from '@playwright/test';
-import initSqlJs from 'sql.js';
-import { runnerImport } from 'vite';
-import type * as EngineModule from '../../src/engine/index.ts';
+// End-to-end: the playground as a person uses it — runs, controls, knobs, suggestions, links,
+// playback — in the built site under /twice/, offline, checked against Node's engine.
+import {
+  SCENARIO,
+  column,
+  effect,
+  engineInNode,
+  expect,
+  expectSameAsNode,
+  open,
+  scrubber,
+  test,
+} from './support.ts';
 
-const SCENARIO = 'payment-lost-response';
-const ORIGIN = /^http:\/\/127\.0\.0\.1[:/]/;
-
-interface Watch {
-  /** Every URL the context asked for, workers included. */
-  readonly requests: string[];
-}
-
-const test = base.extend<{ expectConsoleErrors: boolean; watch: Watch }>({
-  expectConsoleErrors: [false, { option: true }],
-  // Every test runs offline behind a hard guard and fails on foreign requests or page errors.
-  watch: [
-    async ({ context, page, expectConsoleErrors }, use) => {
-      const requests: string[] = [];
-      const errors: string[] = [];
-      await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]).*/, (route) => route.abort());
-      context.on('request', (request) => requests.push(request.url()));
-      const onConsole = (where: string) => (message: { type(): string; text(): string }) => {
-        if (message.type() === 'error') errors.push(`${where} console: ${message.text()}`);
-      };
-      page.on('console', onConsole('page'));
-      page.on('worker', (worker) => worker.on('console', onConsole('worker')));
-      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-      await use({ requests });
-      expect.soft(requests.filter((url) => !ORIGIN.test(url))).toEqual([]);
-      if (!expectConsoleErrors) expect.soft(errors).toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
-type Engine = ReturnType<typeof EngineModule.createEngine>;
-let nodeEngine: Promise<Engine> | undefined;
-
-/** The same engine in Node: Vite's module runner handles the ?raw schema import plain Node cannot. */
-function engineInNode(): Promise<Engine> {
-  nodeEngine ??= (async () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
-    const { module } = await runnerImport<typeof EngineModule>('/src/engine/index.ts', {
-      root,
-      logLevel: 'error',
-    });
-    return module.createEngine(await initSqlJs());
-  })();
-  return nodeEngine;
-}
-
-async function open(page: Page): Promise<void> {
-  await page.goto('./');
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-}
-
-const column = (page: Page, strategy: string): Locator =>
-  page.locator(`[data-strategy="${strategy}"]`);
-
-const effect = (col: Locator, name: string): Locator =>
-  col.locator(`[data-effect="${name}"] .count`);
-
-async function expectHashesFromNode(
-  page: Page,
-  seed: number | undefined,
-  scenario = SCENARIO,
-): Promise<void> {
-  const result = (await engineInNode()).run({ scenario, seed, faults: true });
-  expect(result.runs.length).toBeGreaterThan(0);
-  await expect(page.locator('[data-strategy]')).toHaveCount(result.runs.length);
-  for (const run of result.runs) {
-    await expect(column(page, run.strategy)).toHaveAttribute('data-trace-hash', run.traceHash);
-  }
-}
-
-test('the lost response: the naive handler charges twice, the key store once', async ({
+test('the lost response: naive charges twice, the key store once, and the page says why', async ({
   page,
-  watch,
-}, testInfo) => {
-  await page.setViewportSize({ width: 1280, height: 900 });
+}) => {
   await open(page);
-
-  await expect(page.getByLabel('Story')).toHaveValue(SCENARIO);
-  await expect(page.getByText('A retry after a lost response charges twice')).toBeVisible();
-
+  // The empty link becomes the canonical one.
+  await expect(page).toHaveURL(
+    /#scenario=payment-lost-response&seed=12&strategies=naive,idempotency-key&faults=1$/,
+  );
+  await expect(page.getByRole('heading', { level: 2, name: 'The lost response' })).toBeVisible();
   const naive = column(page, 'naive');
   const keyed = column(page, 'idempotency-key');
-  await expect(naive).toHaveAttribute('data-verdict', 'violated');
-  await expect(keyed).toHaveAttribute('data-verdict', 'ok');
-  await expect(naive.locator('[data-effect="card-charged"]')).toContainText('Card charges');
   await expect(effect(naive, 'card-charged')).toHaveText('2');
   await expect(effect(keyed, 'card-charged')).toHaveText('1');
-  await expect(naive.getByText('broken', { exact: true }).first()).toBeVisible();
-  await expect(naive.getByText(/^trace [0-9a-f]{12}…$/)).toBeVisible();
-
-  const wasm = watch.requests.filter((url) => url.endsWith('.wasm'));
-  expect(wasm).toHaveLength(1);
-  expect(wasm[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/twice\/assets\/sql-wasm-browser-.*\.wasm$/);
-
-  await page.screenshot({ path: testInfo.outputPath('playground-1280.png'), fullPage: true });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: testInfo.outputPath('playground-1280-dark.png'), fullPage: true });
-  await page.emulateMedia({ colorScheme: 'light' });
-
-  // At phone width the columns stack and nothing scrolls sideways, not even the opened SQL.
-  await page.setViewportSize({ width: 360, height: 800 });
-  for (const summary of await page.getByText('SQL', { exact: true }).all()) await summary.click();
-  await expect(naive.locator('pre').first()).toBeVisible();
-  const [first, second] = [await naive.boundingBox(), await keyed.boundingBox()];
-  expect(second!.y).toBeGreaterThan(first!.y + first!.height);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-  await page.screenshot({ path: testInfo.outputPath('playground-360.png'), fullPage: true });
+  await expect(naive.getByText('2 of 10 invariants broken')).toBeVisible();
+  await expect(keyed.getByText('All 10 invariants hold')).toBeVisible();
+  await expect(page.getByText('What diverged.')).toBeVisible();
+  await expect(page.locator('[data-diverged]')).toContainText('charged twice');
+  await expect(page.locator('[data-diverged]')).toContainText('lost');
+  // Each column draws its run; the divergence is marked in both.
+  await expect(naive.getByRole('listbox')).toBeVisible();
+  await expect(keyed.getByRole('listbox')).toBeVisible();
+  await naive.getByText('SQL', { exact: true }).first().click();
+  await expect(naive.locator('pre').first()).toContainText('SELECT');
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: 12 });
 });
 
-test('the life of a key: its replay case opens, diverges, and matches Node', async ({ page }) => {
+test('with faults off, every handler is correct and they agree', async ({ page }) => {
   await open(page);
-  await page.getByLabel('Story').selectOption('key-lifecycle');
-  await expect(page.getByText('One key through replay, reuse, races')).toBeVisible();
-  await expect(column(page, 'naive')).toHaveAttribute('data-verdict', 'violated');
-  await expect(column(page, 'idempotency-key')).toHaveAttribute('data-verdict', 'ok');
-  await expect(effect(column(page, 'idempotency-key'), 'card-charged')).toHaveText('1');
-  await expectHashesFromNode(page, 1, 'key-lifecycle');
-});
-
-test('the webhook that came twice: the naive consumer invoices twice, the inbox once', async ({
-  page,
-}) => {
-  await open(page);
-  await page.getByLabel('Story').selectOption('webhook-duplicates');
-  await expect(column(page, 'naive')).toHaveAttribute('data-verdict', 'violated');
-  await expect(column(page, 'inbox')).toHaveAttribute('data-verdict', 'ok');
-  await expect(effect(column(page, 'naive'), 'invoice-created')).toHaveText('2');
-  await expect(effect(column(page, 'inbox'), 'invoice-created')).toHaveText('1');
-  await expectHashesFromNode(page, 1, 'webhook-duplicates');
-});
-
-test('every column carries the trace hash that Node computes for the same run', async ({
-  page,
-}) => {
-  await open(page);
-  await expectHashesFromNode(page, undefined);
-});
-
-test('with faults off, both handlers are correct and agree', async ({ page }) => {
-  await open(page);
-  await page.getByLabel('Faults on').uncheck();
-
-  const naive = column(page, 'naive');
-  const keyed = column(page, 'idempotency-key');
-  await expect(naive).toHaveAttribute('data-verdict', 'ok');
-  await expect(keyed).toHaveAttribute('data-verdict', 'ok');
-  const counters = (col: Locator) =>
-    col
-      .locator('[data-effect]')
-      .evaluateAll((nodes) =>
-        nodes.map((n) => `${n.getAttribute('data-effect')}=${n.querySelector('dd')?.textContent}`),
-      );
-  const naiveCounters = await counters(naive);
-  expect(naiveCounters).toContain('card-charged=1');
-  expect(await counters(keyed)).toEqual(naiveCounters);
+  await page.getByRole('switch', { name: /Faults/ }).uncheck();
+  await expect(page).toHaveURL(/faults=0/);
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: 12, faults: false });
+  for (const id of ['naive', 'idempotency-key'])
+    await expect(column(page, id)).toHaveAttribute('data-verdict', 'ok');
+  await expect(page.getByText('What diverged.')).toHaveCount(0);
 });
 
 test('a new seed re-runs, and the browser still agrees with Node', async ({ page }) => {
   await open(page);
-  const naive = column(page, 'naive');
-  const before = await naive.getAttribute('data-trace-hash');
-
-  await page.getByRole('spinbutton', { name: 'Seed' }).fill('7');
-  await expect(naive).not.toHaveAttribute('data-trace-hash', before ?? '');
-  await expect(page.getByRole('status')).toContainText('on seed 7');
-  await expectHashesFromNode(page, 7);
-
-  const atSeven = await naive.getAttribute('data-trace-hash');
+  const seed = page.getByRole('spinbutton', { name: 'Seed' });
+  await seed.fill('7');
+  await expect(page.locator('[data-run-status]')).toContainText('on seed 7');
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: 7 });
   await page.getByRole('button', { name: 'Random seed' }).click();
-  await expect(naive).not.toHaveAttribute('data-trace-hash', atSeven ?? '');
-  await expect(page.getByRole('spinbutton', { name: 'Seed' })).not.toHaveValue('7');
+  await expect(seed).not.toHaveValue('7');
+  const rolled = Number(await seed.inputValue());
+  await expect(page).toHaveURL(new RegExp(`seed=${rolled}&`));
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: rolled });
 });
 
 test('an out-of-range seed is kept and explained, not run', async ({ page }) => {
   await open(page);
-  const naive = column(page, 'naive');
-  const before = await naive.getAttribute('data-trace-hash');
-
   const seed = page.getByRole('spinbutton', { name: 'Seed' });
   await seed.fill('4294967296');
   await expect(seed).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('A seed is a whole number from 0 to 4294967295.')).toBeVisible();
   await expect(seed).toHaveValue('4294967296');
-  await page.getByLabel('Faults on').uncheck();
-  await expect(naive).toHaveAttribute('data-trace-hash', before ?? '');
-
+  await expect(page).toHaveURL(/seed=12&/);
   await seed.fill('4294967295');
   await expect(seed).not.toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByRole('status')).toContainText('on seed 4294967295');
+  await expect(page.locator('[data-run-status]')).toContainText('on seed 4294967295');
+});
+
+test('strategies can be added and removed; every column runs on the same faults', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByRole('combobox', { name: 'Add a strategy' }).selectOption('check-then-insert');
+  await expect(page).toHaveURL(/strategies=naive,idempotency-key,check-then-insert/);
+  await expectSameAsNode(page, {
+    scenario: SCENARIO,
+    seed: 12,
+    strategies: ['naive', 'idempotency-key', 'check-then-insert'],
+  });
+  await page.getByRole('button', { name: 'Remove Naive handler' }).click();
+  await expect(page.locator('[data-strategy]')).toHaveCount(2);
+  await expect(column(page, 'naive')).toHaveCount(0);
+});
+
+test('knobs by actor: a valid change re-runs at once; a bad number is kept and explained', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByText('Knobs', { exact: true }).click();
+  for (const group of ['Workload', 'Client', 'Network', 'Server', 'Third parties'])
+    await expect(page.getByRole('group', { name: group })).toBeVisible();
+  const retries = page.getByRole('spinbutton', { name: 'Retries' });
+  await retries.fill('0');
+  await expect(page).toHaveURL(/k\.retries=0/);
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: 12, knobs: { retries: 0 } });
+  await retries.fill('99');
+  await expect(retries).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('A whole number from 0 to 10.')).toBeVisible();
+  await expect(page).toHaveURL(/k\.retries=0/);
+  await page.getByRole('button', { name: 'Reset knobs' }).click();
+  await expect(page).not.toHaveURL(/k\.retries/);
+});
+
+test('a "what to try" suggestion sets its knobs and shows what its words promise', async ({
+  page,
+}) => {
+  const story = (await engineInNode()).scenarios().find((s) => s.id === SCENARIO)!;
+  const suggestion = story.prose.tryThis.find((s) => s.knobs?.payments === 20)!;
+  await open(page);
+  await page.getByRole('button', { name: suggestion.label }).click();
+  await expect(page).toHaveURL(/k\.payments=20/);
+  const result = await expectSameAsNode(page, {
+    scenario: SCENARIO,
+    seed: 12,
+    knobs: { payments: 20 },
+  });
+  expect(result.runs.find((r) => r.strategy === 'naive')!.effects['card-charged']).toBeGreaterThan(
+    20,
+  );
+  await expect(column(page, 'naive')).toHaveAttribute('data-verdict', 'violated');
+  await expect(column(page, 'idempotency-key')).toHaveAttribute('data-verdict', 'ok');
+});
+
+test('a link round-trips: same run, same cursor, and "Copy link" copies it', async ({
+  page,
+  context,
+}) => {
+  const link =
+    '#scenario=payment-lost-response&seed=42&strategies=naive,idempotency-key&faults=1&k.retries=2&t=5';
+  await open(page, link);
+  await expect(page).toHaveURL(new RegExp(`${link.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  await expect(scrubber(page)).toHaveValue('5');
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: 42, knobs: { retries: 2 } });
+  await page.reload();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await expect(scrubber(page)).toHaveValue('5');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe(page.url());
+});
+
+test('a broken link opens the nearest valid state and says what it changed', async ({ page }) => {
+  await open(
+    page,
+    '#scenario=payment-lost-response&seed=banana&strategies=naive,ghost&k.retries=99',
+  );
+  const notice = page.getByRole('alert').filter({ hasText: 'This link needed fixing.' });
+  await expect(notice).toContainText('The seed “banana” is not a whole number');
+  await expect(notice).toContainText('This story has no strategy “ghost”');
+  await expect(notice).toContainText('“Retries” is at most 10; 99 was lowered to it.');
+  await expect(page).toHaveURL(/seed=12&strategies=naive&faults=1&k\.retries=10$/);
+  await expectSameAsNode(page, {
+    scenario: SCENARIO,
+    seed: 12,
+    strategies: ['naive'],
+    knobs: { retries: 10 },
+  });
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+
+  await open(page, '#scenario=no-such-story');
+  await expect(page.getByRole('alert')).toContainText(
+    'There is no story “no-such-story”; here is “The lost response” instead.',
+  );
+});
+
+test('playback: keys and buttons move one shared cursor, and step back is exact', async ({
+  page,
+}) => {
+  await open(page);
+  const naive = column(page, 'naive');
+  const end = await scrubber(page).getAttribute('max');
+  await expect(scrubber(page)).toHaveValue(end!);
+  await page.keyboard.press('r');
+  await expect(scrubber(page)).toHaveValue('0');
+  await expect(page).toHaveURL(/&t=0$/);
+  await expect(effect(naive, 'card-charged')).toContainText('0 of 2');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(scrubber(page)).toHaveValue('2');
+  const narrationAt2 = await page.locator('[data-narration]').textContent();
+  expect(narrationAt2).toContain('Naive handler:');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  await expect(scrubber(page)).toHaveValue('2');
+  await expect(page.locator('[data-narration]')).toHaveText(narrationAt2!);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(scrubber(page)).toHaveValue('3');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(scrubber(page)).toHaveValue('2');
+  // Space plays at the chosen speed until the end; the counters follow the cursor.
+  await page.getByRole('slider', { name: 'Speed' }).fill('4');
+  await page.locator('h1').click();
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await expect(scrubber(page)).toHaveValue(end!, { timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await expect(effect(naive, 'card-charged')).toHaveText('2');
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toHaveCount(0);
+});
+
+test('each link of a violation’s causal chain moves the cursor to its event', async ({ page }) => {
+  await open(page);
+  const naive = column(page, 'naive');
+  const links = naive.locator('.chain').first().getByRole('button');
+  expect(await links.count()).toBeGreaterThan(3);
+  await links.nth(1).click();
+  const at = Number(await scrubber(page).inputValue());
+  expect(at).toBeLessThan(Number(await scrubber(page).getAttribute('max')));
+  await links.last().click();
+  expect(Number(await scrubber(page).inputValue())).toBeGreaterThan(at);
+});
+
+test('the gallery opens every story on its story seed', async ({ page }) => {
+  await open(page);
+  const cards = page.getByRole('navigation', { name: 'Stories' }).getByRole('link');
+  expect(await cards.count()).toBe(13);
+  await cards.filter({ hasText: 'The webhook that came twice' }).click();
+  await expect(page).toHaveURL(/#scenario=webhook-duplicates&seed=1&/);
+  await expect(page.getByRole('link', { name: /The webhook that came twice/ })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  await expectSameAsNode(page, { scenario: 'webhook-duplicates', seed: 1 });
 });
 
 test.describe('when the engine cannot load', () => {
@@ -205,7 +245,7 @@ test.describe('when the engine cannot load', () => {
     await page.goto('./');
     await expect(page.getByRole('alert')).toContainText('The engine could not start');
     await expect(page.getByRole('alert')).toContainText('Reload the page to try again.');
-    await expect(page.getByRole('button', { name: 'Run' })).toBeVisible();
+    await expect(page.getByRole('spinbutton', { name: 'Seed' })).toBeVisible();
     await expect(page.locator('[data-strategy]')).toHaveCount(0);
   });
 });

@@ -9,7 +9,7 @@ export const ackBeforeProcess: Strategy = {
   id: 'ack-before-process',
   title: 'Acknowledge, then process',
   summary:
-    'Answers 200 as soon as the event arrives and processes it afterwards. If the server dies in between, the event is gone.',
+    'Acknowledges with 200 as soon as the event arrives and does the work afterwards. If the server dies in between, the event is gone: the sender will not send it again.',
   correct: false,
   exposedBy: 'A crash after the acknowledgement and before the work.',
   create(db) {

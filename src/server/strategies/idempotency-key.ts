@@ -26,7 +26,7 @@ export const idempotencyKey: Strategy = {
   id: 'idempotency-key',
   title: 'Idempotency-Key store',
   summary:
-    'Claims the key atomically before any side effect, stores the first answer and replays it to every retry. A duplicate that arrives mid-flight gets 409.',
+    'Claims the Idempotency-Key in a single statement before doing any work, stores the first answer and replays it to every retry. A copy that arrives while the first request is still running gets 409.',
   correct: true,
   exposedBy:
     'A client that mints a new key for each retry, or a retry that comes after the key expired.',

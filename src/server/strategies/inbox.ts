@@ -37,7 +37,7 @@ export const inbox: Strategy = {
   id: 'inbox',
   title: 'Inbox (idempotent consumer)',
   summary:
-    'Records each event id in the same transaction as the work. A redelivered event finds its id and is only acknowledged.',
+    'Records each event or message id in a table (the inbox), in the same transaction as the work. A redelivery finds its id there and is only acknowledged, with no work done again.',
   correct: true,
   exposedBy:
     'Two different event ids for one change, or an inbox pruned before the sender stops retrying.',

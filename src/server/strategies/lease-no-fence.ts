@@ -9,7 +9,7 @@ export const leaseNoFence: Strategy = {
   id: 'lease-no-fence',
   title: 'Lease without a fence',
   summary:
-    'The key store, but its writes do not check the lease token. A stalled request whose key was taken over wakes up and goes on paying and writing.',
+    'The key store, but its writes do not check the fencing token, the number that says which attempt holds the key now. A stalled request whose key was taken over wakes up and goes on paying and writing.',
   correct: false,
   exposedBy:
     'A pause longer than the lease: a retry takes the key over, and the stale execution still writes to the key and calls the provider again.',

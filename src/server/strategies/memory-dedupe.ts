@@ -9,7 +9,7 @@ export const memoryDedupe: Strategy = {
   id: 'memory-dedupe',
   title: 'Dedupe in memory',
   summary:
-    'Keeps the ids of processed events in a set in memory. A crash or a second instance starts with an empty set.',
+    'Remembers the ids of processed events in the server’s memory only. After a crash, or on a second server, that memory is empty.',
   correct: false,
   exposedBy:
     'The server restarts between processing an event and acknowledging it; the sender redelivers.',

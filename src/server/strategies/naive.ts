@@ -64,7 +64,7 @@ export const naive: Strategy = {
   id: 'naive',
   title: 'Naive handler',
   summary:
-    'Does the work for every request it receives: an order and a charge per payment request, an invoice per webhook delivery. It never looks at keys or event ids.',
+    'Does the work for every request or message it receives, every time: a new order and charge, user, booking, invoice or shipment. It never looks at keys or event ids.',
   correct: false,
   exposedBy: 'Any duplicate: a retry after a lost response, a double-click, a redelivered event.',
   create(db) {

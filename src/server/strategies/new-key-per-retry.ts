@@ -9,7 +9,7 @@ export const newKeyPerRetry: Strategy = {
   id: 'new-key-per-retry',
   title: 'New key per retry',
   summary:
-    'The server is the Idempotency-Key store, but the client makes up a new key each time it tries again. To the server every retry is a new payment.',
+    'The server is the Idempotency-Key store, but the client makes up a new key each time it tries again. To the server every retry is a new request.',
   correct: false,
   exposedBy:
     'A lost response and a retry: the retry carries a new key, so the server charges the card again.',

@@ -10,7 +10,7 @@ export const outbox: Strategy = {
   id: 'outbox',
   title: 'Transactional outbox',
   summary:
-    'Writes the “payment completed” event in the same transaction as the payment; a relay publishes it afterwards, at least once.',
+    'Writes the “payment completed” event to an outbox table in the same transaction as the payment. A separate relay job then publishes it to the broker, at least once.',
   correct: true,
   exposedBy:
     'A relay that crashes after publishing and before marking: the event reaches the broker twice.',

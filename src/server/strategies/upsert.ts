@@ -30,7 +30,7 @@ export const upsert: Strategy = {
   id: 'upsert',
   title: 'Natural key (upsert)',
   summary:
-    'One order per customer and payment intent, enforced by a unique constraint: a repeat finds the existing order and gets it back with 200 instead of paying again.',
+    'Uses a natural key instead of an Idempotency-Key: one order per payment intent, one user per email, enforced by a unique constraint in the database. A repeat finds the existing row and gets it back with 200 instead of doing the work again.',
   correct: true,
   exposedBy:
     'A side effect made before the insert is not protected, and nothing stores the first answer: a retry gets 200 with the order, not the original 201. With no lease, a crash mid-payment leaves the order pending and every repeat gets 409.',

@@ -10,7 +10,7 @@ export const versionCheck: Strategy = {
   id: 'version-check',
   title: 'Version check on the projection',
   summary:
-    'Moves a read model only forward by version: a payment’s status to a newer version, an account’s balance by the next version only (one further ahead waits, with a 409). Late, stale events change nothing.',
+    'Keeps a version number with each record it builds from events, and lets an event only move it forward: a payment’s status to a newer version, an account’s balance by the next version only (an event further ahead gets 409 and is sent again later). A late, older event changes nothing.',
   correct: true,
   exposedBy:
     'A plain redelivery: the check orders the status but does not stop a second invoice or email.',
