@@ -2,7 +2,7 @@
 // open panels), keyboard focus visible, no sideways scroll at 360 px, reduced motion honoured.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, open, test } from './support.ts';
+import { engineInNode, expect, open, test } from './support.ts';
 
 async function serious(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -27,12 +27,17 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
-test('at 360 px wide the page does not scroll sideways and passes axe', async ({ page }) => {
+test('at 360 px wide no story scrolls sideways, and the page passes axe', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 800 });
+  for (const story of (await engineInNode()).scenarios()) {
+    await open(page, `#scenario=${story.id}`);
+    await expect(page.getByRole('heading', { level: 2, name: story.title })).toBeVisible();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, story.id).toBeLessThanOrEqual(360);
+  }
   await open(page, '#scenario=webhook-duplicates');
   await openEverything(page);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(360);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   expect(await serious(page)).toEqual([]);
 });
 

@@ -1,5 +1,6 @@
 // Every story opens from its link with the verdicts Node computes, shows its lesson on its
 // story seed, and leaves a screenshot of itself as a test artifact (looked at by a person).
+import { join } from 'node:path';
 import { column, engineInNode, expect, expectSameAsNode, open, test } from './support.ts';
 
 const stories = (await engineInNode()).scenarios();
@@ -15,8 +16,10 @@ for (const story of stories) {
     await expect(column(page, breaks)).toHaveAttribute('data-verdict', 'violated');
     await expect(column(page, holds)).toHaveAttribute('data-verdict', 'ok');
     await expect(page.getByText('What diverged.')).toBeVisible();
-    const shot = await page.screenshot({ fullPage: true });
-    await testInfo.attach(`${story.id}.png`, { body: shot, contentType: 'image/png' });
+    // Kept after the run in test-results/stories/, for a person to look at.
+    const path = join(testInfo.project.outputDir, 'stories', `${story.id}.png`);
+    await page.screenshot({ path, fullPage: true });
+    await testInfo.attach(`${story.id}.png`, { path, contentType: 'image/png' });
 
     // Faults off: the happy path, where nothing diverges.
     await page.getByRole('switch', { name: /Faults/ }).uncheck();

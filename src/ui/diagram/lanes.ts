@@ -13,7 +13,12 @@ const NAMES: Readonly<Record<string, { label: string; short: string; title: stri
     title: "database (the server's SQLite; each step is one transaction)",
   },
   psp: { label: 'PSP', short: 'PSP', title: 'payment provider' },
+  airline: { label: 'airline', short: 'airline', title: 'airline (seat booking)' },
+  gateway: { label: 'gateway', short: 'gw', title: 'API gateway (retries on its own)' },
 };
+
+/** Kinds only an intermediary emits: it sits between the clients and the network. */
+const RELAYING = new Set(['forward', 'relay']);
 
 const SERVING = new Set(['deliver', 'step', 'response', 'job', 'crash', 'restart']);
 
@@ -30,6 +35,7 @@ export function deriveLanes(trace: readonly TraceEvent[]): Lane[] {
   const order: string[] = [];
   const senders = new Set<string>();
   const servers = new Set<string>();
+  const relays = new Set<string>();
   let messages = false;
   let steps = false;
   const meet = (actor: string) => {
@@ -40,6 +46,7 @@ export function deriveLanes(trace: readonly TraceEvent[]): Lane[] {
     meet(event.actor);
     if (event.kind === 'request') senders.add(event.actor);
     if (SERVING.has(event.kind)) servers.add(event.actor);
+    if (RELAYING.has(event.kind)) relays.add(event.actor);
     if (event.kind === 'request' || event.kind === 'response') messages = true;
     if (event.kind === 'step') steps = true;
     // A system the server calls has a lane even if it never answered.
@@ -51,6 +58,7 @@ export function deriveLanes(trace: readonly TraceEvent[]): Lane[] {
     );
   const ids: { id: string; kind: LaneKind }[] = [
     ...first('client', senders).map((id) => ({ id, kind: 'client' as const })),
+    ...[...relays].filter((id) => !senders.has(id)).map((id) => ({ id, kind: 'client' as const })),
     ...(messages || order.includes('network') ? [{ id: 'network', kind: 'network' as const }] : []),
     ...first('server', servers)
       .filter((id) => !senders.has(id))
