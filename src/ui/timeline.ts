@@ -42,24 +42,3 @@ export function eventsAt(trace: readonly TraceEvent[], at: number): TraceEvent[]
   }
   return found.reverse();
 }
-
-/** Virtual time in words a reader can compare: 80 ms, 1.2 s, 7 min 3 s, 2 h 5 min, 3 d 1 h. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')} s`;
-  const units: [number, string][] = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'min'],
-    [1000, 's'],
-  ];
-  const parts: string[] = [];
-  let rest = ms;
-  for (const [size, name] of units) {
-    if (parts.length === 2) break;
-    const n = Math.floor(rest / size);
-    if (n > 0 || parts.length > 0) parts.push(`${n} ${name}`);
-    rest -= n * size;
-  }
-  return parts.filter((p) => !p.startsWith('0 ')).join(' ');
-}

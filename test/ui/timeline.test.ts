@@ -1,9 +1,9 @@
-// The shared cursor's timeline on real runs: every column's events fall on a tick, seqAt is the
-// last event at or before a time, and durations read as a person would say them.
+// The shared cursor's timeline on real runs: every column's events fall on a tick, and seqAt is
+// the last event at or before a time.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/index.ts';
-import { clampTick, eventsAt, formatDuration, seqAt, ticksOf } from '../../src/ui/timeline.ts';
+import { clampTick, eventsAt, seqAt, ticksOf } from '../../src/ui/timeline.ts';
 import { loadEngine } from '../support/engine.ts';
 
 let engine: Engine;
@@ -51,19 +51,5 @@ describe('the timeline', () => {
     expect(clampTick(-4, [0, 5, 9])).toBe(0);
     expect(clampTick(1, [0, 5, 9])).toBe(1);
     expect(clampTick(null, [])).toBe(0);
-  });
-
-  test.each([
-    [0, '0 ms'],
-    [80, '80 ms'],
-    [1200, '1.2 s'],
-    [1000, '1 s'],
-    [12_500, '12.5 s'],
-    [423_000, '7 min 3 s'],
-    [3_600_000, '1 h'],
-    [7_500_000, '2 h 5 min'],
-    [266_400_000, '3 d 2 h'],
-  ])('%i ms reads as %s', (ms, words) => {
-    expect(formatDuration(ms)).toBe(words);
   });
 });
