@@ -1,4 +1,5 @@
-// One strategy's run shaped for drawing: verdict, effect counters at the cursor, faults met.
+// One strategy's run shaped for drawing: verdict, effects, faults met; and its effect counts at
+// a cursor (kept apart, so moving the cursor never rebuilds a column).
 import type { InvariantResult, RunResult, ScenarioInfo, StrategyRun } from '../engine/types.ts';
 
 type OperationResult = StrategyRun['operations'][number];
@@ -6,8 +7,6 @@ type OperationResult = StrategyRun['operations'][number];
 export interface EffectCount {
   readonly name: string;
   readonly label: string;
-  /** How many happened up to the cursor. */
-  readonly count: number;
   /** How many happen in the whole run. */
   readonly total: number;
   /** True when another strategy produced a different total: where the eye should go. */
@@ -47,7 +46,7 @@ function faultsOf(run: StrategyRun): FaultCount[] {
 }
 
 /** Effect events per name up to and including `seq` (all of them when seq is null). */
-function effectsUpTo(run: StrategyRun, seq: number | null): Record<string, number> {
+export function effectsUpTo(run: StrategyRun, seq: number | null): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const e of run.trace) {
     if (seq !== null && e.seq > seq) break;
@@ -56,20 +55,15 @@ function effectsUpTo(run: StrategyRun, seq: number | null): Record<string, numbe
   return counts;
 }
 
-/** Pairs each run with its strategy's description; `cursors[i]` is column i's seq at the cursor. */
-export function columnsOf(
-  info: ScenarioInfo,
-  result: RunResult,
-  cursors: readonly (number | null)[] = [],
-): Column[] {
+/** Pairs each run with its strategy's description and the story's effect labels. */
+export function columnsOf(info: ScenarioInfo, result: RunResult): Column[] {
   const differs = (name: string) => {
     const counts = result.runs.map((r) => r.effects[name] ?? 0);
     return counts.some((count) => count !== counts[0]);
   };
-  return result.runs.map((run, i) => {
+  return result.runs.map((run) => {
     const strategy = info.strategies.find((s) => s.id === run.strategy);
     const broken = run.invariants.filter((inv) => !inv.holds).length;
-    const now = effectsUpTo(run, cursors[i] ?? null);
     return {
       id: run.strategy,
       title: strategy?.title ?? run.strategy,
@@ -80,7 +74,6 @@ export function columnsOf(
       effects: info.effects.map(({ name, label }) => ({
         name,
         label,
-        count: now[name] ?? 0,
         total: run.effects[name] ?? 0,
         diverges: differs(name),
       })),

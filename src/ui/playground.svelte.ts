@@ -2,7 +2,7 @@
 // the one place that asks the engine for runs. Data flows one way: state → worker → result → view.
 import type { RunResult, ScenarioInfo } from '../engine/types.ts';
 import type { KnobValue, Suggestion } from '../scenarios/types.ts';
-import { columnsOf, type Column } from './columns.ts';
+import { columnsOf, effectsUpTo, type Column } from './columns.ts';
 import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
 import { layoutDiagram } from './diagram/layout.ts';
 import { createNarrator } from './diagram/narrate.ts';
@@ -25,7 +25,7 @@ export type Status = 'loading' | 'running' | 'done' | 'failed';
 
 /** Playback speeds, in moments per second, on a log scale: the slider picks an exponent. */
 export const SPEED_MIN_EXP = -2;
-export const SPEED_MAX_EXP = 4;
+export const SPEED_MAX_EXP = 6;
 const BASE_TICKS_PER_SECOND = 2;
 
 function messageOf(error: unknown): string {
@@ -83,10 +83,19 @@ export class Playground {
   readonly cursors: readonly number[] = $derived(
     this.result ? this.result.runs.map((r) => seqAt(r.trace, this.cursorAt)) : [],
   );
+  /** Built once per result: the cursor moving must not rebuild them. */
   readonly columns: readonly Column[] = $derived.by(() => {
     const info = this.resultScenario;
-    return this.result && info ? columnsOf(info, this.result, this.cursors) : [];
+    return this.result && info ? columnsOf(info, this.result) : [];
   });
+  /** Each column's effects counted up to the cursor. */
+  readonly counts: readonly Record<string, number>[] = $derived(
+    this.result
+      ? this.result.runs.map((run, i) =>
+          this.atEnd ? run.effects : effectsUpTo(run, this.cursors[i] ?? null),
+        )
+      : [],
+  );
   /** Laid out once per run; the cursor only moves the fog. */
   readonly diagrams: readonly Diagram[] = $derived(
     this.result ? this.result.runs.map((r) => layoutDiagram(r.trace)) : [],

@@ -249,3 +249,26 @@ test.describe('when the engine cannot load', () => {
     await expect(page.locator('[data-strategy]')).toHaveCount(0);
   });
 });
+
+test('a run of more than 500 events draws in full and plays to its end', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page, '#scenario=payment-lost-response&seed=3&k.payments=40');
+  const result = await expectSameAsNode(page, {
+    scenario: SCENARIO,
+    seed: 3,
+    knobs: { payments: 40 },
+  });
+  const visible = result.runs[0]!.trace.filter((e) => e.kind !== 'choice').length;
+  expect(visible).toBeGreaterThan(500);
+  await expect(column(page, 'naive').getByRole('option')).toHaveCount(visible);
+  await page.getByRole('slider', { name: 'Speed' }).fill('6');
+  await expect(page.getByRole('slider', { name: 'Speed' })).toHaveAttribute(
+    'aria-valuetext',
+    '64×',
+  );
+  await page.keyboard.press('r');
+  await page.locator('h1').click();
+  await page.keyboard.press(' ');
+  const end = await scrubber(page).getAttribute('max');
+  await expect(scrubber(page)).toHaveValue(end!, { timeout: 45_000 });
+});

@@ -444,7 +444,7 @@ export function layoutDiagram(trace: readonly TraceEvent[], options: LayoutOptio
             event,
             'job',
             laneOf(event.actor),
-            [mono(event.name), sans(`: ${clip(event.note, 34)}`)],
+            [mono(event.name), sans(`: ${clip(event.note, 18)}`)],
             'muted',
           ),
         );
