@@ -31,6 +31,15 @@ export interface Column {
   readonly invariants: readonly InvariantResult[];
   readonly traceHash: string;
   readonly run: StrategyRun;
+  /** A table's size over time, as a background job reports it (the key table under the reaper). */
+  readonly sizes: readonly { readonly at: number; readonly size: number }[];
+}
+
+/** The sizes a job reports in the trace, in time order. */
+export function sizesOf(run: StrategyRun): { at: number; size: number }[] {
+  return run.trace.flatMap((e) =>
+    e.kind === 'job' && e.size !== undefined ? [{ at: e.at, size: e.size }] : [],
+  );
 }
 
 function faultsOf(run: StrategyRun): FaultCount[] {
@@ -82,6 +91,7 @@ export function columnsOf(info: ScenarioInfo, result: RunResult): Column[] {
       invariants: run.invariants,
       traceHash: run.traceHash,
       run,
+      sizes: sizesOf(run),
     };
   });
 }

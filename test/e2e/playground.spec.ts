@@ -272,3 +272,16 @@ test('a run of more than 500 events draws in full and plays to its end', async (
   const end = await scrubber(page).getAttribute('max');
   await expect(scrubber(page)).toHaveValue(end!, { timeout: 45_000 });
 });
+
+test('key retention charts the key table’s size, and the chart follows the cursor', async ({
+  page,
+}) => {
+  await open(page, '#scenario=key-retention&strategies=naive,idempotency-key');
+  const chart = column(page, 'idempotency-key')
+    .getByRole('figure')
+    .filter({ hasText: 'Key table' });
+  await expect(chart).toContainText('at most 12');
+  await expect(column(page, 'naive').getByText('Key table')).toHaveCount(0);
+  await page.keyboard.press('r');
+  await expect(chart).toContainText('Key table: 0 rows');
+});

@@ -20,7 +20,7 @@ import type {
   Tone,
 } from './types.ts';
 
-const GUTTER = 46;
+const GUTTER = 54;
 const PAD = 10;
 const TOP = 14;
 const BREAK_HEIGHT = 22;
@@ -444,7 +444,10 @@ export function layoutDiagram(trace: readonly TraceEvent[], options: LayoutOptio
             event,
             'job',
             laneOf(event.actor),
-            [mono(event.name), sans(`: ${clip(event.note, 18)}`)],
+            [
+              mono(event.name),
+              sans(event.size === undefined ? `: ${clip(event.note, 18)}` : `: ${event.size} kept`),
+            ],
             'muted',
           ),
         );
