@@ -45,7 +45,7 @@ export const BROKER_TEXT: Readonly<Record<Broker, string>> = {
 const REDELIVERY_CAP = 100;
 const SKU = 'mug';
 
-const BROKER_KNOBS: readonly KnobSpec[] = [
+const BROKER_SETTINGS: readonly KnobSpec[] = [
   {
     id: 'flavour',
     label: 'Broker',
@@ -54,7 +54,7 @@ const BROKER_KNOBS: readonly KnobSpec[] = [
     default: 'sqs',
     options: BROKERS,
     optionHelp: BROKER_TEXT,
-    help: 'Which message broker delivers the messages. Only its own settings below take part; the others are labelled with their broker’s name.',
+    help: 'Which message broker delivers the messages. Only its own settings take part, so only those are shown.',
   },
   {
     id: 'sqsVisibilityTimeoutMs',
@@ -170,6 +170,18 @@ const BROKER_KNOBS: readonly KnobSpec[] = [
     help: 'Service Bus only (DuplicateDetectionHistoryTimeWindow, default 10 min, 20 s to 7 days). How long the broker remembers a MessageId, when duplicate detection is on.',
   },
 ];
+
+/** Each broker's own settings take part only under that broker: the page shows them then. */
+const OWNER: readonly [string, Broker][] = [
+  ['sqs', 'sqs'],
+  ['rabbit', 'rabbitmq'],
+  ['kafka', 'kafka'],
+  ['sb', 'servicebus'],
+];
+const BROKER_KNOBS: readonly KnobSpec[] = BROKER_SETTINGS.map((knob) => {
+  const owner = OWNER.find(([prefix]) => knob.id.startsWith(prefix))?.[1];
+  return owner ? { ...knob, shownWhen: { knob: 'flavour', is: owner } } : knob;
+});
 
 const WORKLOAD_KNOBS: readonly KnobSpec[] = [
   {

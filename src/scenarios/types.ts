@@ -16,6 +16,8 @@ interface KnobBase {
   readonly group: KnobGroup;
   /** One plain sentence on what it changes. */
   readonly help: string;
+  /** Takes part only while another (choice) knob has this value, e.g. one broker's settings. */
+  readonly shownWhen?: { readonly knob: string; readonly is: string };
 }
 
 export type KnobSpec = KnobBase &

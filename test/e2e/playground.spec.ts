@@ -285,3 +285,15 @@ test('key retention charts the key table’s size, and the chart follows the cur
   await page.keyboard.press('r');
   await expect(chart).toContainText('Key table: 0 rows');
 });
+
+test('a broker’s own settings show only under that broker', async ({ page }) => {
+  await open(page, '#scenario=queue-redelivery');
+  await page.getByText('Knobs', { exact: true }).click();
+  await expect(page.getByRole('spinbutton', { name: 'SQS visibility timeout' })).toBeVisible();
+  await expect(page.getByText('Kafka session timeout')).toHaveCount(0);
+  await page.getByRole('combobox', { name: 'Broker' }).selectOption('kafka');
+  await expect(page).toHaveURL(/k\.flavour=kafka/);
+  await expect(page.getByRole('spinbutton', { name: 'Kafka session timeout' })).toBeVisible();
+  await expect(page.getByText('SQS visibility timeout')).toHaveCount(0);
+  await expectSameAsNode(page, { scenario: 'queue-redelivery', knobs: { flavour: 'kafka' } });
+});
