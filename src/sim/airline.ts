@@ -2,7 +2,7 @@
 // payment provider it sits outside the server's database, so a server ROLLBACK never frees a seat.
 
 import type { ChargeCall, ChargeReply } from './handler.ts';
-import type { ProviderPolicy } from './provider.ts';
+import { KeyedLedger, type ProviderPolicy } from './provider.ts';
 
 /** The airline answers to the same knobs as the payment provider: latency, keys, outage, lost answers. */
 export type AirlinePolicy = ProviderPolicy;
@@ -28,13 +28,9 @@ export function seatFor(index: number): string {
   return `${row}${SEATS_PER_ROW[index % SEATS_PER_ROW.length]}`;
 }
 
-export class Airline {
-  readonly ledger: SeatBooking[] = [];
-  readonly #byKey = new Map<string, SeatBooking>();
-  readonly #policy: AirlinePolicy;
-
+export class Airline extends KeyedLedger<SeatBooking> {
   constructor(policy: AirlinePolicy) {
-    this.#policy = policy;
+    super(policy, 'the airline is down');
   }
 
   /**
@@ -42,22 +38,19 @@ export class Airline {
    * seat was taken now. The answer's `chargeId` carries the booking reference.
    */
   book(call: ChargeCall, at: number): { reply: ChargeReply; booked: SeatBooking | null } {
-    if (at < this.#policy.outageUntilMs) {
-      return { reply: { ok: false, status: 503, reason: 'the airline is down' }, booked: null };
-    }
-    const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
-    const earlier = key === null ? undefined : this.#byKey.get(key);
-    if (earlier) return { reply: { ok: true, chargeId: earlier.id, replayed: true }, booked: null };
-    const booking: SeatBooking = {
-      id: `bk_${this.ledger.length + 1}`,
+    const { reply, done } = this.carryOut(call, at);
+    return { reply, booked: done };
+  }
+
+  protected record(call: ChargeCall, key: string | null, at: number): SeatBooking {
+    const index = this.ledger.length;
+    return {
+      id: `bk_${index + 1}`,
       intent: call.intent,
-      seat: seatFor(this.ledger.length),
+      seat: seatFor(index),
       amountCents: call.amountCents,
       key,
       at,
     };
-    this.ledger.push(booking);
-    if (key !== null) this.#byKey.set(key, booking);
-    return { reply: { ok: true, chargeId: booking.id, replayed: false }, booked: booking };
   }
 }

@@ -22,36 +22,52 @@ export interface Charge {
   readonly at: number;
 }
 
-export class Provider {
-  readonly ledger: Charge[] = [];
-  readonly #byKey = new Map<string, Charge>();
+/**
+ * What a foreign system does with a call, whatever it records: nothing while it is down (503);
+ * the earlier record when it honours keys and knows this one; else a new record in its ledger.
+ */
+export abstract class KeyedLedger<R extends { readonly id: string }> {
+  readonly ledger: R[] = [];
+  readonly #byKey = new Map<string, R>();
   readonly #policy: ProviderPolicy;
+  readonly #downReason: string;
 
-  constructor(policy: ProviderPolicy) {
+  protected constructor(policy: ProviderPolicy, downReason: string) {
     this.#policy = policy;
+    this.#downReason = downReason;
+  }
+
+  /** The new record for a call the system carries out now (the ledger does not hold it yet). */
+  protected abstract record(call: ChargeCall, key: string | null, at: number): R;
+
+  /** `done` is the record made now; null when the system was down or replayed an earlier one. */
+  protected carryOut(call: ChargeCall, at: number): { reply: ChargeReply; done: R | null } {
+    if (at < this.#policy.outageUntilMs) {
+      return { reply: { ok: false, status: 503, reason: this.#downReason }, done: null };
+    }
+    const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
+    const earlier = key === null ? undefined : this.#byKey.get(key);
+    if (earlier) return { reply: { ok: true, chargeId: earlier.id, replayed: true }, done: null };
+    const made = this.record(call, key, at);
+    this.ledger.push(made);
+    if (key !== null) this.#byKey.set(key, made);
+    return { reply: { ok: true, chargeId: made.id, replayed: false }, done: made };
+  }
+}
+
+export class Provider extends KeyedLedger<Charge> {
+  constructor(policy: ProviderPolicy) {
+    super(policy, 'the payment provider is down');
   }
 
   /** Charges the card unless the key was seen before or the provider is down; `charged` says whether money moved now. */
   charge(call: ChargeCall, at: number): { reply: ChargeReply; charged: Charge | null } {
-    if (at < this.#policy.outageUntilMs) {
-      return {
-        reply: { ok: false, status: 503, reason: 'the payment provider is down' },
-        charged: null,
-      };
-    }
-    const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
-    const earlier = key === null ? undefined : this.#byKey.get(key);
-    if (earlier)
-      return { reply: { ok: true, chargeId: earlier.id, replayed: true }, charged: null };
-    const charge: Charge = {
-      id: `ch_${this.ledger.length + 1}`,
-      intent: call.intent,
-      amountCents: call.amountCents,
-      key,
-      at,
-    };
-    this.ledger.push(charge);
-    if (key !== null) this.#byKey.set(key, charge);
-    return { reply: { ok: true, chargeId: charge.id, replayed: false }, charged: charge };
+    const { reply, done } = this.carryOut(call, at);
+    return { reply, charged: done };
+  }
+
+  protected record(call: ChargeCall, key: string | null, at: number): Charge {
+    const id = `ch_${this.ledger.length + 1}`;
+    return { id, intent: call.intent, amountCents: call.amountCents, key, at };
   }
 }

@@ -167,6 +167,19 @@ interface Exec {
 const refLabel = (ref: MessageRef) =>
   `op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}${ref.try === undefined ? '' : `/try:${ref.try}`}`;
 
+// A foreign system's round trip splits in two: the call travels the first half, the reply the rest.
+const callLeg = (latencyMs: number) => Math.max(1, Math.floor(latencyMs / 2));
+const replyLeg = (latencyMs: number) => Math.max(1, latencyMs - Math.floor(latencyMs / 2));
+
+/** The fault a story pinned to this request (at this step, for faults pinned to a step), if any. */
+function pinnedTo<
+  P extends { readonly op: number; readonly attempt: number; readonly step?: string },
+>(pins: readonly P[] | undefined, ref: MessageRef, step?: string): P | undefined {
+  return pins?.find(
+    (p) => p.op === ref.op && p.attempt === ref.attempt && (step === undefined || p.step === step),
+  );
+}
+
 export function simulate(
   world: World,
   handler: Handler,
@@ -256,8 +269,7 @@ class Simulation {
         op: i + 1,
         result: s.result,
         attempts: s.attempt,
-        // As the trace's outcome event says: a client that gave up has no final status.
-        status: s.result === 'gave-up' ? null : s.status,
+        status: s.status,
       })),
       events: processed,
       endedAt: this.#now,
@@ -399,19 +411,9 @@ class Simulation {
   #transmit(ref: MessageRef, request: HttpRequest, cause: number): void {
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
-    const pinned = this.#world.pinned?.dropRequest?.some(
-      (p) => p.op === ref.op && p.attempt === ref.attempt && ref.copy === 0,
-    );
+    const pinned = ref.copy === 0 && pinnedTo(this.#world.pinned?.dropRequest, ref) !== undefined;
     if (pinned || this.#choices.chance(`${label}/drop-request`, network.requestLoss)) {
-      this.#trace.emit({
-        at: this.#now,
-        actor: 'network',
-        kind: 'lost',
-        message: 'request',
-        reason: 'network',
-        ...ref,
-        cause,
-      });
+      this.#lost('request', 'network', ref, cause);
       return;
     }
     const at = this.#now + latency(network, this.#choices, `${label}/request`);
@@ -509,6 +511,8 @@ class Simulation {
 
   #finish(op: number, state: OpState, result: 'ok' | 'failed' | 'gave-up', cause: number): void {
     state.result = result;
+    // A client that gave up has no final status, whatever its last answer was.
+    if (result === 'gave-up') state.status = null;
     this.#finished++;
     // What the operation left behind (an outbox row, an abandoned key) is the jobs' to find:
     // each gets to look at least once more.
@@ -520,7 +524,7 @@ class Simulation {
       op,
       result,
       attempts: state.attempt,
-      status: result === 'gave-up' ? null : state.status,
+      status: state.status,
       cause,
     });
   }
@@ -529,15 +533,7 @@ class Simulation {
 
   #arrive(ref: MessageRef, request: HttpRequest, cause: number): void {
     if (!this.#serverUp) {
-      this.#trace.emit({
-        at: this.#now,
-        actor: 'network',
-        kind: 'lost',
-        message: 'request',
-        reason: 'server-down',
-        ...ref,
-        cause,
-      });
+      this.#lost('request', 'server-down', ref, cause);
       return;
     }
     this.#startExec(ref, request, cause);
@@ -587,9 +583,7 @@ class Simulation {
     });
     for (const effect of result.effects) this.#effect(effect.name, effect.subject, undefined, seq);
     const crashLabel = `server/${refLabel(exec.ref)}/crash-after:${step}`;
-    const pinned = this.#world.pinned?.crashAfter?.some(
-      (p) => p.op === exec.ref.op && p.attempt === exec.ref.attempt && p.step === step,
-    );
+    const pinned = pinnedTo(this.#world.pinned?.crashAfter, exec.ref, step) !== undefined;
     if (!result.error && (pinned || this.#choices.chance(crashLabel, this.#world.server.crash))) {
       // An acknowledgement is on the wire before the process dies; any other answer is not.
       if (outcome.kind === 'ack') this.#respond(exec, execId, outcome.response, seq);
@@ -602,11 +596,9 @@ class Simulation {
     const stepMs = this.#world.server.stepMs;
     switch (outcome.kind) {
       case 'next': {
-        const pause = this.#world.pinned?.pauseAfter?.find(
-          (p) => p.op === exec.ref.op && p.attempt === exec.ref.attempt && p.step === step,
-        );
+        const pause = pinnedTo(this.#world.pinned?.pauseAfter, exec.ref, step)?.ms ?? 0;
         const stall = this.#pauseBefore(exec.ref, outcome.step);
-        return this.#schedule(this.#now + stepMs + (pause?.ms ?? 0) + stall, {
+        return this.#schedule(this.#now + stepMs + pause + stall, {
           type: 'step',
           exec: execId,
           step: outcome.step,
@@ -615,27 +607,10 @@ class Simulation {
       }
       case 'call': {
         const { call } = outcome;
-        const seq = this.#trace.emit({
-          at: this.#now,
-          actor: 'server',
-          kind: 'call',
-          exec: execId,
-          system: call.system,
-          intent: call.intent,
-          key: call.key ?? null,
-          cause,
-        });
+        const seq = this.#emitCall(execId, call, cause);
         if (call.system === 'airline') return this.#callAirline(execId, exec, step, outcome, seq);
-        this.#attempt('provider', exec.ref.op);
-        const half = Math.max(1, Math.floor(this.#world.provider.latencyMs / 2));
-        return this.#schedule(this.#now + half, {
-          type: 'charge',
-          exec: execId,
-          call,
-          step: outcome.step,
-          label: `psp/${refLabel(exec.ref)}/${step}`,
-          cause: seq,
-        });
+        const label = `psp/${refLabel(exec.ref)}/${step}`;
+        return this.#callProvider(execId, exec.ref.op, call, label, outcome.step, seq);
       }
       case 'respond':
         this.#execs.delete(execId);
@@ -682,19 +657,9 @@ class Simulation {
   #sendBack(ref: MessageRef, response: HttpResponse, cause: number): void {
     const label = `net/${refLabel(ref)}`;
     const network = this.#world.network;
-    const pinned = this.#world.pinned?.dropResponse?.some(
-      (p) => p.op === ref.op && p.attempt === ref.attempt,
-    );
+    const pinned = pinnedTo(this.#world.pinned?.dropResponse, ref) !== undefined;
     if (pinned || this.#choices.chance(`${label}/drop-response`, network.responseLoss)) {
-      this.#trace.emit({
-        at: this.#now,
-        actor: 'network',
-        kind: 'lost',
-        message: 'response',
-        reason: 'network',
-        ...ref,
-        cause,
-      });
+      this.#lost('response', 'network', ref, cause);
       return;
     }
     const at = this.#now + latency(network, this.#choices, `${label}/response`);
@@ -727,10 +692,7 @@ class Simulation {
 
   /** A pinned stall before `step` of this request's execution (slow work), in ms. */
   #pauseBefore(ref: MessageRef, step: string): number {
-    const pause = this.#world.pinned?.pauseBefore?.find(
-      (p) => p.op === ref.op && p.attempt === ref.attempt && p.step === step,
-    );
-    return pause?.ms ?? 0;
+    return pinnedTo(this.#world.pinned?.pauseBefore, ref, step)?.ms ?? 0;
   }
 
   /**
@@ -765,16 +727,7 @@ class Simulation {
    */
   #loseWithCrash(running: readonly MessageRef[], cause: number): void {
     const held = this.#held.splice(0).map((h) => h.exec.ref);
-    for (const ref of held)
-      this.#trace.emit({
-        at: this.#now,
-        actor: 'server',
-        kind: 'lost',
-        message: 'response',
-        reason: 'server-crash',
-        ...ref,
-        cause,
-      });
+    for (const ref of held) this.#lost('response', 'server-crash', ref, cause, 'server');
     const notice = this.#world.client.crashNoticeMs;
     if (notice === undefined) return;
     const lost = [...running, ...held]
@@ -819,10 +772,9 @@ class Simulation {
     const reply: ChargeReply = lost
       ? { ok: false, status: 504, reason: 'the payment provider did not answer in time' }
       : answer.reply;
-    const half = Math.max(1, policy.latencyMs - Math.floor(policy.latencyMs / 2));
     // With a timeout of its own, the server learns of a lost answer when it stops waiting.
     const waited = Math.max(1, (timeoutMs ?? 0) - Math.floor(policy.latencyMs / 2));
-    this.#schedule(this.#now + (lost && timeoutMs !== null ? waited : half), {
+    this.#schedule(this.#now + (lost && timeoutMs !== null ? waited : replyLeg(policy.latencyMs)), {
       type: 'reply',
       exec,
       reply,
@@ -874,9 +826,13 @@ class Simulation {
   #recall(execId: number, again: ProviderTry, step: string, cause: number): void {
     const exec = this.#execs.get(execId);
     if (!exec) return; // the process that was retrying crashed
-    this.#attempt('provider', exec.ref.op);
-    const { call } = again;
-    const seq = this.#trace.emit({
+    const seq = this.#emitCall(execId, again.call, cause, again.try);
+    this.#callProvider(execId, exec.ref.op, again.call, again.label, step, seq, again.try);
+  }
+
+  /** The server's call to a foreign system, as the trace shows it; `tryNo` on a retried call. */
+  #emitCall(execId: number, call: ChargeCall, cause: number, tryNo?: number): number {
+    return this.#trace.emit({
       at: this.#now,
       actor: 'server',
       kind: 'call',
@@ -884,18 +840,30 @@ class Simulation {
       system: call.system,
       intent: call.intent,
       key: call.key ?? null,
-      try: again.try,
+      ...(tryNo === undefined ? {} : { try: tryNo }),
       cause,
     });
-    const half = Math.max(1, Math.floor(this.#world.provider.latencyMs / 2));
-    this.#schedule(this.#now + half, {
+  }
+
+  /** A charge goes to the provider, half its round trip there; `tryNo` on the server's retries. */
+  #callProvider(
+    execId: number,
+    op: number,
+    call: ChargeCall,
+    label: string,
+    step: string,
+    cause: number,
+    tryNo?: number,
+  ): void {
+    this.#attempt('provider', op);
+    this.#schedule(this.#now + callLeg(this.#world.provider.latencyMs), {
       type: 'charge',
       exec: execId,
       call,
       step,
-      label: again.label,
-      cause: seq,
-      try: again.try,
+      label,
+      cause,
+      ...(tryNo === undefined ? {} : { try: tryNo }),
     });
   }
 
@@ -911,7 +879,7 @@ class Simulation {
   ): void {
     const policy = this.#world.airline;
     assert(policy, `step ${step} called the airline, but this world has no airline`);
-    this.#schedule(this.#now + Math.max(1, Math.floor(policy.latencyMs / 2)), {
+    this.#schedule(this.#now + callLeg(policy.latencyMs), {
       type: 'book',
       exec: execId,
       call: outcome.call,
@@ -933,8 +901,7 @@ class Simulation {
     const reply: ChargeReply = lost
       ? { ok: false, status: 504, reason: 'the airline did not answer in time' }
       : answer.reply;
-    const half = Math.max(1, policy.latencyMs - Math.floor(policy.latencyMs / 2));
-    this.#schedule(this.#now + half, {
+    this.#schedule(this.#now + replyLeg(policy.latencyMs), {
       type: 'reply',
       exec,
       reply,
@@ -987,15 +954,7 @@ class Simulation {
         cause: seq,
       });
     if (this.#choices.chance(`gw/${refLabel(ref)}/drop-request`, gateway.requestLoss)) {
-      this.#trace.emit({
-        at: this.#now,
-        actor: 'network',
-        kind: 'lost',
-        message: 'request',
-        reason: 'network',
-        ...ref,
-        cause: seq,
-      });
+      this.#lost('request', 'network', ref, seq);
       return;
     }
     this.#schedule(this.#now + gateway.latencyMs, {
@@ -1009,18 +968,10 @@ class Simulation {
   /** The server's answer to a gateway try travels back over the inner hop. */
   #toGateway(ref: MessageRef, response: HttpResponse, cause: number): void {
     const gateway = this.#world.gateway;
-    const id = this.#relayOf.get(`op:${ref.op}/attempt:${ref.attempt}/copy:${ref.copy}`);
+    const id = this.#relayOf.get(refLabel({ op: ref.op, attempt: ref.attempt, copy: ref.copy }));
     assert(gateway && id !== undefined && ref.try !== undefined, 'to-gateway: unknown relay');
     if (this.#choices.chance(`gw/${refLabel(ref)}/drop-response`, gateway.responseLoss)) {
-      this.#trace.emit({
-        at: this.#now,
-        actor: 'network',
-        kind: 'lost',
-        message: 'response',
-        reason: 'network',
-        ...ref,
-        cause,
-      });
+      this.#lost('response', 'network', ref, cause);
       return;
     }
     this.#schedule(this.#now + gateway.latencyMs, {
@@ -1112,6 +1063,17 @@ class Simulation {
         return;
       }
     }
+  }
+
+  /** A message that never arrives: the network lost it, or the server was down or crashed. */
+  #lost(
+    message: 'request' | 'response',
+    reason: 'network' | 'server-down' | 'server-crash',
+    ref: MessageRef,
+    cause: number,
+    actor: 'network' | 'server' = 'network',
+  ): void {
+    this.#trace.emit({ at: this.#now, actor, kind: 'lost', message, reason, ...ref, cause });
   }
 
   /** Counts a try at one layer, for the facts: attempts per operation at each layer. */

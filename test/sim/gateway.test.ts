@@ -270,7 +270,9 @@ describe('the server retries its provider call', () => {
       world({ provider: slow, providerRetry: { ...retry3, retries: 1, timeoutMs: 600 } }),
       payer(undefined),
     );
-    expect(ofKind(events, 'reply').every((e) => e.status === 504)).toBe(true);
+    const replies = ofKind(events, 'reply');
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.every((e) => e.status === 504)).toBe(true);
     expect(result.ledger.length).toBeGreaterThan(1);
   });
 });
