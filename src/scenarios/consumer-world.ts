@@ -14,8 +14,8 @@ import {
 import { numberKnob, withDefaults } from './knobs.ts';
 import type { KnobSpec, KnobValue, KnobValues, WorldOptions } from './types.ts';
 
-// No payment provider and no key store take part; the world still needs their settings.
-const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
+/** No payment provider and no key store take part; the world still needs their settings. */
+export const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
   [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
 );
 
@@ -76,6 +76,7 @@ export function consumerWorld(knobs: KnobValues, options: WorldOptions, event: E
   return httpWorld({ ...UNUSED, ...knobs, latencySpreadMs: spread }, options, operations);
 }
 
+/** The server config of a story without the provider and key store knobs: their defaults. */
 export const consumerServerConfig = (knobs: KnobValues): ServerConfig =>
   serverConfig({ ...UNUSED, ...knobs });
 

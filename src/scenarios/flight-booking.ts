@@ -16,6 +16,7 @@ import {
   LEASES_END,
   NO_STALE_WRITES,
   NO_STORED_FAILURE,
+  ONE_CHARGE_PER_INTENT,
   ONE_ROW_PER_KEY,
 } from './payment-checks.ts';
 import type { EffectSpec, InvariantSpec, KnobSpec, Scenario } from './types.ts';
@@ -83,16 +84,12 @@ export const FLIGHT_EFFECTS: readonly EffectSpec[] = [
   { name: 'booking-created', label: 'Booking records' },
 ];
 
+/** The payment stories' charge check, in the words of a trip: a trip's intent is its payment's. */
 const ONE_CHARGE_PER_TRIP: InvariantSpec = {
+  ...ONE_CHARGE_PER_INTENT,
   id: 'one-charge-per-trip',
   title: 'The fare is charged at most once per trip',
-  sql: `SELECT intent, count(*) AS charges, group_concat(id, ', ' ORDER BY charged_at, rowid) AS ids
-FROM psp.charges
-GROUP BY intent
-HAVING count(*) > 1
-ORDER BY intent`,
   ok: 'Every trip was charged at most once.',
-  describe: (row) => `${row.intent} was charged ${row.charges} times (${row.ids})`,
 };
 
 const ONE_SEAT_PER_TRIP: InvariantSpec = {

@@ -1,8 +1,8 @@
 // Story: the key table grows with every payment, the reaper deletes keys past their retention,
 // and a retry that comes after its key is gone runs the payment again.
 
+import { HOUR_MS } from '../server/profiles.ts';
 import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
-import type { Operation } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
   NETWORK_KNOBS,
@@ -11,30 +11,23 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { numberKnob, withDefaults } from './knobs.ts';
+import { numberKnob, withChanges, withDefaults } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import { PAYMENT_KNOBS, paymentOperations } from './payment-lost-response.ts';
 import type { KnobSpec, Scenario } from './types.ts';
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The client's schedule, in hours rather than seconds: it backs off 30 min, then 1 h, then 2 h,
  * so its last retry comes about 3.5 h after the first attempt. Ranges widen to match.
  */
-const CLIENT: Readonly<Record<string, { readonly default: number; readonly max: number }>> = {
+const CLIENT_SCHEDULE_KNOBS: readonly KnobSpec[] = withChanges(CLIENT_KNOBS, {
   timeoutMs: { default: 30_000, max: 600_000 },
-  retries: { default: 3, max: 10 },
   backoffMs: { default: 30 * MINUTE_MS, max: DAY_MS },
   backoffCapMs: { default: 2 * HOUR_MS, max: DAY_MS },
-  jitter: { default: 0.1, max: 1 },
-};
-const CLIENT_SCHEDULE_KNOBS: readonly KnobSpec[] = CLIENT_KNOBS.map((spec) => {
-  const change = CLIENT[spec.id];
-  return change && (spec.kind === 'int' || spec.kind === 'ratio')
-    ? { ...spec, default: change.default, max: change.max }
-    : spec;
+  jitter: { default: 0.1 },
 });
 
 export const keyRetention: Scenario = {
@@ -96,27 +89,14 @@ export const keyRetention: Scenario = {
     },
   ],
   knobs: [
-    {
-      id: 'payments',
-      label: 'Payments',
-      group: 'workload',
-      kind: 'int',
-      default: 20,
-      min: 1,
-      max: 100,
-      help: 'How many customers each pay once, one after another.',
-    },
-    {
-      id: 'paymentGapMs',
-      label: 'Time between payments',
-      group: 'workload',
-      kind: 'int',
-      default: 30 * MINUTE_MS,
-      min: 0,
-      max: DAY_MS,
-      unit: 'ms',
-      help: 'How long after one customer starts paying the next one starts: the arrival rate.',
-    },
+    ...withChanges(PAYMENT_KNOBS, {
+      payments: { default: 20, max: 100 },
+      paymentGapMs: {
+        default: 30 * MINUTE_MS,
+        max: DAY_MS,
+        help: 'How long after one customer starts paying the next one starts: the arrival rate.',
+      },
+    }),
     ...CLIENT_SCHEDULE_KNOBS,
     {
       id: 'lostAnswers',
@@ -148,20 +128,8 @@ export const keyRetention: Scenario = {
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
   world(knobs, options) {
-    const count = options.operations ?? numberKnob(knobs, 'payments');
-    const gap = numberKnob(knobs, 'paymentGapMs');
     const lost = numberKnob(knobs, 'lostAnswers');
-    const operations: Operation[] = [];
-    for (let i = 1; i <= count; i++) {
-      operations.push({
-        at: (i - 1) * gap,
-        client: `customer-${i}`,
-        method: 'POST',
-        path: '/payments',
-        body: { intent: `pi_${i}`, amount_cents: 4200 },
-      });
-    }
-    const world = httpWorld(knobs, options, operations);
+    const world = httpWorld(knobs, options, paymentOperations(knobs, options));
     const dropResponse = Array.from({ length: lost }, (_, i) => ({ op: 1, attempt: i + 1 }));
     // Jobs tick for hours here (the outbox relay every second): room for a tick a second all run long.
     const bounds = {

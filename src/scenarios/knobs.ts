@@ -91,12 +91,31 @@ export function choiceKnob<T extends string>(
   return option;
 }
 
+/** What a story may change on a shared knob: its default, its range or its help. */
+export interface KnobChange {
+  readonly default?: KnobValue;
+  readonly min?: number;
+  readonly max?: number;
+  readonly help?: string;
+}
+
+/** The same knobs with some of them changed, by id, for a story that needs other settings. */
+export function withChanges(
+  specs: readonly KnobSpec[],
+  changes: Readonly<Record<string, KnobChange>>,
+): KnobSpec[] {
+  return specs.map((spec) =>
+    spec.id in changes ? ({ ...spec, ...changes[spec.id] } as KnobSpec) : spec,
+  );
+}
+
 /** The same knobs with some defaults changed, for a story that starts from other settings. */
 export function withDefaults(
   specs: readonly KnobSpec[],
   defaults: Readonly<Record<string, KnobValue>>,
 ): KnobSpec[] {
-  return specs.map((spec) =>
-    spec.id in defaults ? ({ ...spec, default: defaults[spec.id] } as KnobSpec) : spec,
+  return withChanges(
+    specs,
+    Object.fromEntries(Object.entries(defaults).map(([id, value]) => [id, { default: value }])),
   );
 }

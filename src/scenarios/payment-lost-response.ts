@@ -12,7 +12,45 @@ import {
 } from './http-world.ts';
 import { numberKnob } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
-import type { Scenario } from './types.ts';
+import type { KnobSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
+
+/** How many customers pay, and how far apart: the workload of the payment stories. */
+export const PAYMENT_KNOBS: readonly KnobSpec[] = [
+  {
+    id: 'payments',
+    label: 'Payments',
+    group: 'workload',
+    kind: 'int',
+    default: 1,
+    min: 1,
+    max: 50,
+    help: 'How many customers each pay once, one after another.',
+  },
+  {
+    id: 'paymentGapMs',
+    label: 'Time between payments',
+    group: 'workload',
+    kind: 'int',
+    default: 500,
+    min: 0,
+    max: 60_000,
+    unit: 'ms',
+    help: 'How long after one customer starts paying the next one starts.',
+  },
+];
+
+/** Customer n pays intent `pi_n` 42.00, `paymentGapMs` after customer n - 1 started. */
+export function paymentOperations(knobs: KnobValues, options: WorldOptions): Operation[] {
+  const count = options.operations ?? numberKnob(knobs, 'payments');
+  const gap = numberKnob(knobs, 'paymentGapMs');
+  return Array.from({ length: count }, (_, i) => ({
+    at: i * gap,
+    client: `customer-${i + 1}`,
+    method: 'POST',
+    path: '/payments',
+    body: { intent: `pi_${i + 1}`, amount_cents: 4200 },
+  }));
+}
 
 export const paymentLostResponse: Scenario = {
   id: 'payment-lost-response',
@@ -62,51 +100,11 @@ export const paymentLostResponse: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
-  knobs: [
-    {
-      id: 'payments',
-      label: 'Payments',
-      group: 'workload',
-      kind: 'int',
-      default: 1,
-      min: 1,
-      max: 50,
-      help: 'How many customers each pay once, one after another.',
-    },
-    {
-      id: 'paymentGapMs',
-      label: 'Time between payments',
-      group: 'workload',
-      kind: 'int',
-      default: 500,
-      min: 0,
-      max: 60_000,
-      unit: 'ms',
-      help: 'How long after one customer starts paying the next one starts.',
-    },
-    ...CLIENT_KNOBS,
-    ...NETWORK_KNOBS,
-    ...SERVER_KNOBS,
-    ...PROVIDER_KNOBS,
-  ],
+  knobs: [...PAYMENT_KNOBS, ...CLIENT_KNOBS, ...NETWORK_KNOBS, ...SERVER_KNOBS, ...PROVIDER_KNOBS],
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
-  world(knobs, options) {
-    const count = options.operations ?? numberKnob(knobs, 'payments');
-    const gap = numberKnob(knobs, 'paymentGapMs');
-    const operations: Operation[] = [];
-    for (let i = 1; i <= count; i++) {
-      operations.push({
-        at: (i - 1) * gap,
-        client: `customer-${i}`,
-        method: 'POST',
-        path: '/payments',
-        body: { intent: `pi_${i}`, amount_cents: 4200 },
-      });
-    }
-    return httpWorld(knobs, options, operations);
-  },
+  world: (knobs, options) => httpWorld(knobs, options, paymentOperations(knobs, options)),
   serverConfig,
 };

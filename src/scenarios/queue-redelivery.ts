@@ -3,13 +3,15 @@
 // requeue when the channel closes, Kafka's rebalance back to the last committed offset, Service
 // Bus's peek-lock (and its duplicate detection, which works on send only).
 
+import { HOUR_MS } from '../server/profiles.ts';
 import { BROKERS, DELIVERY_ATTEMPT, QUEUE_PATH, type Broker } from '../server/queue-consumer.ts';
 import type { ClientPolicy } from '../sim/client.ts';
 import type { Operation, PinnedFaults, World } from '../sim/simulation.ts';
-import { NETWORK_KNOBS, PROVIDER_KNOBS, SERVER_KNOBS, serverConfig } from './http-world.ts';
-import { boolKnob, choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import { CONSUMER_SERVER_KNOBS, consumerServerConfig } from './consumer-world.ts';
+import { NETWORK_KNOBS } from './http-world.ts';
+import { boolKnob, choiceKnob, numberKnob, withChanges, withDefaults } from './knobs.ts';
 import { QUEUE_EFFECTS, QUEUE_INVARIANTS } from './queue-checks.ts';
-import type { KnobSpec, KnobValue, KnobValues, Scenario, WorldOptions } from './types.ts';
+import type { KnobSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
 
 export const QUEUE_CASES = [
   'crash-before-ack',
@@ -239,16 +241,12 @@ const NETWORK_HELP: Readonly<Record<string, string>> = {
 };
 
 const CONSUMER_KNOBS: readonly KnobSpec[] = [
-  ...SERVER_KNOBS.filter((k) => ['stepMs', 'crash', 'restartMs'].includes(k.id)).map((k) =>
-    k.id === 'crash'
-      ? { ...k, help: 'Chance that the consumer process dies right after a step commits.' }
-      : k.id === 'restartMs'
-        ? {
-            ...k,
-            help: 'How long a crashed consumer stays down; deliveries that arrive meanwhile are lost.',
-          }
-        : k,
-  ),
+  ...withChanges(CONSUMER_SERVER_KNOBS, {
+    crash: { help: 'Chance that the consumer process dies right after a step commits.' },
+    restartMs: {
+      help: 'How long a crashed consumer stays down; deliveries that arrive meanwhile are lost.',
+    },
+  }),
   {
     id: 'slowWorkMs',
     label: 'Slow work',
@@ -261,11 +259,6 @@ const CONSUMER_KNOBS: readonly KnobSpec[] = [
     help: 'In the slow-consumer case: how long the work for the first delivery takes (a slow call, a big label to print).',
   },
 ];
-
-// No payment provider and no key store take part here; the world still needs their settings.
-const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
-  [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
-);
 
 /** The n-th "order placed" message, delivered from `at` on; `offset` is its Kafka offset. */
 function message(broker: Broker, n: number, at: number, offset: number): Operation {
@@ -399,7 +392,7 @@ function queueWorld(knobs: KnobValues, options: WorldOptions): World {
     // Generous bounds: a run that reaches one ends with a bound-reached event, never hangs.
     bounds: {
       maxEvents: 10_000 + 100 * ops.length * (client.retries + 1),
-      maxTimeMs: last + 48 * 3_600_000,
+      maxTimeMs: last + 48 * HOUR_MS,
       maxQueue: 10_000 + 20 * ops.length,
     },
     pinned: faults ? pinned(which, knobs, messages) : {},
@@ -474,5 +467,5 @@ export const queueRedelivery: Scenario = {
   effects: QUEUE_EFFECTS,
   invariants: QUEUE_INVARIANTS,
   world: queueWorld,
-  serverConfig: (knobs) => serverConfig({ ...UNUSED, ...knobs }),
+  serverConfig: consumerServerConfig,
 };

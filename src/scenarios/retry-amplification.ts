@@ -11,8 +11,9 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import { choiceKnob, numberKnob, withChanges, withDefaults } from './knobs.ts';
 import { ONE_CHARGE_PER_INTENT, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import { PAYMENT_KNOBS, paymentOperations } from './payment-lost-response.ts';
 import type { InvariantSpec, KnobSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
 
 export const KEY_MINTERS = ['browser', 'gateway'] as const;
@@ -242,27 +243,7 @@ export const retryAmplification: Scenario = {
     },
   ],
   knobs: [
-    {
-      id: 'payments',
-      label: 'Payments',
-      group: 'workload',
-      kind: 'int',
-      default: 1,
-      min: 1,
-      max: 20,
-      help: 'How many customers each pay once, one after another.',
-    },
-    {
-      id: 'paymentGapMs',
-      label: 'Time between payments',
-      group: 'workload',
-      kind: 'int',
-      default: 500,
-      min: 0,
-      max: 600_000,
-      unit: 'ms',
-      help: 'How long after one customer starts paying the next one starts.',
-    },
+    ...withChanges(PAYMENT_KNOBS, { payments: { max: 20 }, paymentGapMs: { max: 600_000 } }),
     {
       id: 'keyMintedBy',
       label: 'Key minted by',
@@ -290,22 +271,14 @@ export const retryAmplification: Scenario = {
     spec.id === ONE_CHARGE_PER_INTENT.id ? CHARGES_PER_PAYMENT : spec,
   ),
   world(knobs, options) {
-    const count = options.operations ?? numberKnob(knobs, 'payments');
-    const gap = numberKnob(knobs, 'paymentGapMs');
+    const operations = paymentOperations(knobs, options);
+    // The gateway mints the key: the browser sends none.
     const byGateway = choiceKnob(knobs, 'keyMintedBy', KEY_MINTERS) === 'gateway';
-    const operations: Operation[] = [];
-    for (let i = 1; i <= count; i++) {
-      operations.push({
-        at: (i - 1) * gap,
-        client: `customer-${i}`,
-        method: 'POST',
-        path: '/payments',
-        body: { intent: `pi_${i}`, amount_cents: 4200 },
-        // The gateway mints the key: the browser sends none.
-        ...(byGateway ? { key: null } : {}),
-      });
-    }
-    return layeredWorld(knobs, options, operations);
+    return layeredWorld(
+      knobs,
+      options,
+      byGateway ? operations.map((op) => ({ ...op, key: null })) : operations,
+    );
   },
   serverConfig,
 };

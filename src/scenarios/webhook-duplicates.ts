@@ -7,15 +7,10 @@ import { inboxBusinessKey } from '../server/strategies/inbox-business-key.ts';
 import { WEBHOOK_STRATEGY_IDS } from '../server/strategies/index.ts';
 import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
 import type { Operation, PinnedFaults } from '../sim/simulation.ts';
-import {
-  NETWORK_KNOBS,
-  PROVIDER_KNOBS,
-  SERVER_KNOBS,
-  httpWorld,
-  serverConfig,
-} from './http-world.ts';
+import { CONSUMER_SERVER_KNOBS, UNUSED, consumerServerConfig } from './consumer-world.ts';
+import { NETWORK_KNOBS, httpWorld } from './http-world.ts';
 import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
-import type { KnobSpec, KnobValue, KnobValues, Scenario } from './types.ts';
+import type { KnobSpec, KnobValues, Scenario } from './types.ts';
 import {
   NOTHING_LOST,
   ONE_INVOICE_PER_PAYMENT,
@@ -233,14 +228,6 @@ const SENDER_KNOBS: readonly KnobSpec[] = [
   },
 ];
 
-const SHOWN_SERVER_KNOBS = SERVER_KNOBS.filter((k) =>
-  ['stepMs', 'crash', 'restartMs'].includes(k.id),
-);
-// No payment provider and no key store take part here; the world still needs their settings.
-const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
-  [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
-);
-
 /** Room for every delivery: each attempt waits at most the timeout, then at most the cap. */
 function horizonMs(knobs: KnobValues): number {
   const attempts = numberKnob(knobs, 'retries') + 1;
@@ -338,7 +325,7 @@ export const webhookDuplicates: Scenario = {
       duplicate: 0,
       latencySpreadMs: 0,
     }),
-    ...SHOWN_SERVER_KNOBS,
+    ...CONSUMER_SERVER_KNOBS,
   ],
   strategies: STRATEGY_IDS,
   defaultStrategies: ['naive', 'inbox'],
@@ -361,5 +348,5 @@ export const webhookDuplicates: Scenario = {
       pinned,
     };
   },
-  serverConfig: (knobs) => serverConfig({ ...UNUSED, ...knobs }),
+  serverConfig: consumerServerConfig,
 };
