@@ -4,6 +4,7 @@
 import type { ChargeCall, StepInput } from '../sim/handler.ts';
 import type { HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
+import { chargeCall } from './payments.ts';
 import { problem, json } from './responses.ts';
 import { next, respond, type Step } from './steps.ts';
 
@@ -47,24 +48,10 @@ export function bookingForKey(db: Db, keyId: number): number {
   return Number(db.get(BOOKING_FOR_KEY, { $id: keyId })?.id);
 }
 
-/** The fare, charged at the payment provider; `key` is the provider's idempotency key, if any. */
-export function fareCall(trip: Trip, key?: string): ChargeCall {
-  return {
-    system: 'psp',
-    intent: trip.intent,
-    amountCents: trip.amountCents,
-    ...(key ? { key } : {}),
-  };
-}
-
 /** A seat on the trip's flight, held at the airline; `key` is the airline's idempotency key, if any. */
 export function seatCall(trip: Trip, key?: string): ChargeCall {
-  return {
-    system: 'airline',
-    intent: trip.intent,
-    amountCents: trip.amountCents,
-    ...(key ? { key } : {}),
-  };
+  // The provider's call addressed to the airline: `system` keeps its place first in the object.
+  return { ...chargeCall(trip, key), system: 'airline' };
 }
 
 export function markPaid(db: Db, bookingId: number, chargeId: string): void {
@@ -126,7 +113,8 @@ export function plainFlightSteps(
     },
     [`${prefix}charge-fare`]: (input) => ({
       kind: 'call',
-      call: fareCall(tripOf(input)),
+      // The fare is a payment like any other: the same provider call as POST /payments makes.
+      call: chargeCall(tripOf(input)),
       step: `${prefix}record-fare`,
     }),
     [`${prefix}record-fare`]: (input) => {

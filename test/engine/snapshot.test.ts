@@ -1,5 +1,5 @@
 // engine.snapshot(): the server database right after one trace event — exact, deterministic, committed.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import type { Engine, Table } from '../../src/engine/index.ts';
 import { prepareStrategy, schemaImage } from '../../src/engine/run-strategy.ts';
@@ -157,12 +157,30 @@ describe('snapshot()', () => {
     expect(() => engine.snapshot({ ...options, strategy: 'nope', seq: 1 })).toThrow(/"nope"/);
     expect(() => engine.snapshot({ ...options, strategy: 'naive', seq: 1.5 })).toThrow(/1\.5/);
     expect(() => engine.snapshot({ ...options, strategy: 'naive', seq: -2 })).toThrow(/-2/);
-  });
-
-  test('a real error in the run is not mistaken for the stop', () => {
     expect(() =>
       engine.snapshot({ scenario: PAYMENT, strategy: 'naive', seq: 5, knobs: { retries: -1 } }),
     ).toThrow(/retries/);
+  });
+
+  test('a real error in the run is not mistaken for the stop', () => {
+    // Bad knobs are refused before the run starts; this error comes from inside it, at event 3,
+    // before the stop at 5. Caught along with the stop, it would yield a half-run snapshot.
+    const emit = Trace.prototype.emit;
+    const failing = vi.spyOn(Trace.prototype, 'emit').mockImplementation(function (
+      this: Trace,
+      event: NewTraceEvent,
+    ) {
+      const seq = emit.call(this, event);
+      if (seq === 3) throw new Error('the run failed at event 3');
+      return seq;
+    });
+    try {
+      expect(() => engine.snapshot({ scenario: PAYMENT, strategy: 'naive', seq: 5 })).toThrow(
+        'the run failed at event 3',
+      );
+    } finally {
+      failing.mockRestore();
+    }
   });
 });
 

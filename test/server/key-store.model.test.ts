@@ -439,8 +439,8 @@ function checkInvariants(m: Readonly<Model>, r: Real): void {
 
 type KeyCommand = fc.Command<Model, Real>;
 
-/** A new request: it runs its first step only, so it claims, takes over, or is answered. */
-class Claim implements KeyCommand {
+/** A command that sends one request: which client, which key, which amount. */
+abstract class RequestCommand implements KeyCommand {
   readonly client: string;
   readonly key: string;
   readonly amount: number;
@@ -449,6 +449,24 @@ class Claim implements KeyCommand {
     this.key = key;
     this.amount = amount;
   }
+  abstract check(m: Readonly<Model>): boolean;
+  abstract run(m: Model, r: Real): void;
+}
+
+/** A command aimed at one in-flight execution; it applies only while that key has one. */
+abstract class TargetCommand implements KeyCommand {
+  readonly target: Target;
+  constructor(target: Target) {
+    this.target = target;
+  }
+  check(m: Readonly<Model>) {
+    return inFlight(m, this.target).length > 0;
+  }
+  abstract run(m: Model, r: Real): void;
+}
+
+/** A new request: it runs its first step only, so it claims, takes over, or is answered. */
+class Claim extends RequestCommand {
   check() {
     return true;
   }
@@ -456,39 +474,25 @@ class Claim implements KeyCommand {
     arrive(m, r, this.client, this.key, this.amount);
     checkInvariants(m, r);
   }
-  toString() {
+  override toString() {
     return `Claim(${this.client},${this.key},${this.amount})`;
   }
 }
 
 /** One in-flight execution advances one step, so executions of one key interleave. */
-class Step implements KeyCommand {
-  readonly target: Target;
-  constructor(target: Target) {
-    this.target = target;
-  }
-  check(m: Readonly<Model>) {
-    return inFlight(m, this.target).length > 0;
-  }
+class Step extends TargetCommand {
   run(m: Model, r: Real) {
     const run = pick(m, this.target);
     if (oneStep(m, r, run)) retire(m, r, run);
     checkInvariants(m, r);
   }
-  toString() {
+  override toString() {
     return `Step(${show(this.target)})`;
   }
 }
 
 /** One in-flight execution runs to its answer. */
-class Finish implements KeyCommand {
-  readonly target: Target;
-  constructor(target: Target) {
-    this.target = target;
-  }
-  check(m: Readonly<Model>) {
-    return inFlight(m, this.target).length > 0;
-  }
+class Finish extends TargetCommand {
   run(m: Model, r: Real) {
     const run = pick(m, this.target);
     let answered = false;
@@ -497,21 +501,13 @@ class Finish implements KeyCommand {
     retire(m, r, run);
     checkInvariants(m, r);
   }
-  toString() {
+  override toString() {
     return `Finish(${show(this.target)})`;
   }
 }
 
 /** A whole request with the key of a completed, live key: replayed, or 422 for another amount. */
-class Replay implements KeyCommand {
-  readonly client: string;
-  readonly key: string;
-  readonly amount: number;
-  constructor(client: string, key: string, amount: number) {
-    this.client = client;
-    this.key = key;
-    this.amount = amount;
-  }
+class Replay extends RequestCommand {
   check(m: Readonly<Model>) {
     const k = m.keys.get(idOf(this.client, this.key));
     return k?.kind === 'completed' && m.now < k.expiresAt;
@@ -529,7 +525,7 @@ class Replay implements KeyCommand {
     }
     checkInvariants(m, r);
   }
-  toString() {
+  override toString() {
     return `Replay(${this.client},${this.key},${this.amount})`;
   }
 }
@@ -565,20 +561,13 @@ class ConcurrentDuplicate implements KeyCommand {
  * while the lease lives, a takeover once it has lapsed, a new run once the key expired. Claim
  * reaches these too, but only when its random key and amount happen to match.
  */
-class Retry implements KeyCommand {
-  readonly target: Target;
-  constructor(target: Target) {
-    this.target = target;
-  }
-  check(m: Readonly<Model>) {
-    return inFlight(m, this.target).length > 0;
-  }
+class Retry extends TargetCommand {
   run(m: Model, r: Real) {
     const { client, key, amount } = pick(m, this.target);
     arrive(m, r, client, key, amount);
     checkInvariants(m, r);
   }
-  toString() {
+  override toString() {
     return `Retry(${show(this.target)})`;
   }
 }

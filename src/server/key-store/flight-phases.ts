@@ -6,13 +6,13 @@ import type { StepInput } from '../../sim/handler.ts';
 import {
   bookingConfirmed,
   bookingForKey,
-  fareCall,
   insertBooking,
   markPaid,
   markSeated,
   seatCall,
   tripOf,
 } from '../flights.ts';
+import { chargeCall } from '../payments.ts';
 import { next, respond, type Step } from '../steps.ts';
 import type { KeyStore, ResumeAt } from './decide.ts';
 import { advance, complete, failed } from './phases.ts';
@@ -66,7 +66,7 @@ export function flightPhases(store: KeyStore, flaws: FlightFlaws = {}): Record<s
       input.locals.bookingId = bookingId(input);
       return {
         kind: 'call',
-        call: fareCall(tripOf(input), foreignKey(input)),
+        call: chargeCall(tripOf(input), foreignKey(input)),
         step: 'record-fare',
       };
     },
