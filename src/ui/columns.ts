@@ -36,7 +36,7 @@ export interface Column {
 }
 
 /** The sizes a job reports in the trace, in time order. */
-export function sizesOf(run: StrategyRun): { at: number; size: number }[] {
+function sizesOf(run: StrategyRun): { at: number; size: number }[] {
   return run.trace.flatMap((e) =>
     e.kind === 'job' && e.size !== undefined ? [{ at: e.at, size: e.size }] : [],
   );

@@ -2,6 +2,7 @@
 // the one place that asks the engine for runs. Data flows one way: state → worker → result → view.
 import type { RunResult, ScenarioInfo } from '../engine/types.ts';
 import type { KnobValue, Suggestion } from '../scenarios/types.ts';
+import type { TraceEvent } from '../sim/trace.ts';
 import { columnsOf, effectsUpTo, type Column } from './columns.ts';
 import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
 import { layoutDiagram } from './diagram/layout.ts';
@@ -18,7 +19,7 @@ import {
   type PageState,
 } from './url-state.ts';
 
-export const DEFAULT_SCENARIO = 'payment-lost-response';
+const DEFAULT_SCENARIO = 'payment-lost-response';
 export { MAX_SEED };
 
 export type Status = 'loading' | 'running' | 'done' | 'failed';
@@ -102,8 +103,9 @@ export class Playground {
   );
   /** Per column, the event where the strategies part ways (null when they never do). */
   readonly divergenceSeqs: readonly (number | null)[] = $derived.by(() => {
-    const found = this.result ? findDivergence(this.result.runs.map((r) => r.trace)) : null;
-    return this.result ? this.result.runs.map((_, i) => found?.seqs[i] ?? null) : [];
+    const runs = this.result?.runs ?? [];
+    const found = findDivergence(runs.map((r) => r.trace));
+    return runs.map((_, i) => found?.seqs[i] ?? null);
   });
   /** Why the first broken column broke, from its own trace. */
   readonly explanation: { column: number; at: number; explained: Explanation } | null = $derived.by(
@@ -124,7 +126,8 @@ export class Playground {
       ? `${this.columns[this.explanation.column]?.title ?? ''}: ${this.explanation.explained.sentence}`
       : null,
   );
-  readonly #narrators = $derived(
+  /** Per column, its trace in sentences: built once per run, shared with the columns' chains. */
+  readonly narrators: readonly ((event: TraceEvent) => string)[] = $derived(
     this.result ? this.result.runs.map((r) => createNarrator(r.trace)) : [],
   );
   /** What happens at the cursor, in words, per column: the text alternative to the diagrams. */
@@ -132,7 +135,7 @@ export class Playground {
     const runs = this.result?.runs ?? [];
     return runs
       .map((run, i) => {
-        const said = eventsAt(run.trace, this.cursorAt).map((e) => this.#narrators[i]?.(e) ?? '');
+        const said = eventsAt(run.trace, this.cursorAt).map((e) => this.narrators[i]?.(e) ?? '');
         return said.length === 0
           ? ''
           : `${this.columns[i]?.title ?? run.strategy}: ${said.join(' ')}`;

@@ -43,7 +43,7 @@ export function initialState(info: ScenarioInfo): PageState {
 }
 
 /** A knob's value as written in a link, or an error sentence. */
-export function parseKnob(
+function parseKnob(
   spec: KnobSpec,
   text: string,
 ): { value: KnobValue } | { error: string; nearest: KnobValue } {

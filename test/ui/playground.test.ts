@@ -11,16 +11,22 @@ beforeAll(async () => {
   engine = await loadEngine();
 });
 
-/** The real engine behind the client's shape, as the worker serves it. */
-function client(delays: number[] = []): EngineClient {
+/** The real engine behind the client's shape, as the worker serves it; `started` holds every run asked for. */
+function client(delays: number[] = []): EngineClient & { started: Promise<unknown>[] } {
+  const started: Promise<unknown>[] = [];
   return {
+    started,
     scenarios: async () => engine.scenarios(),
-    run: async (options: RunOptions) => {
+    run: (options: RunOptions) => {
       const wait = delays.shift() ?? 0;
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      return engine.run(options);
+      const run = (async () => {
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        return engine.run(options);
+      })();
+      started.push(run);
+      return run;
     },
-  } as EngineClient;
+  };
 }
 
 async function settled(playground: Playground): Promise<void> {
@@ -99,12 +105,15 @@ describe('the playground state', () => {
   });
 
   test('the latest run wins: a slow earlier run never replaces a newer result', async () => {
-    const p = new Playground(client([0, 80, 0]));
+    const runs = client([0, 80, 0]);
+    const p = new Playground(runs);
     await p.start('#scenario=payment-lost-response&seed=1');
     await settled(p);
     p.enterSeed('2'); // slow
     p.enterSeed('3'); // fast
-    await new Promise((r) => setTimeout(r, 150));
+    // Every run has answered, the slow one last: only then is "it never replaced" shown.
+    await Promise.all(runs.started);
+    expect(runs.started).toHaveLength(3);
     expect(p.result?.seed).toBe(3);
   });
 

@@ -11,7 +11,7 @@ import { indexTrace, type LooseEvent } from './trace-index.ts';
  * comparing them would report a difference before anything observable differs. Times are left
  * out too: an extra 10 ms step shifts every later clock without changing what happens.
  */
-export function normalise(event: TraceEvent): string | null {
+function normalise(event: TraceEvent): string | null {
   switch (event.kind) {
     case 'choice':
     case 'step':

@@ -25,7 +25,7 @@ export interface Narration {
 const SYSTEM_NAMES: Readonly<Record<string, string>> = { psp: 'the payment provider' };
 
 /** "the payment provider", or "the airline" for a system this file has not met. */
-export function systemName(system: string): string {
+function systemName(system: string): string {
   return SYSTEM_NAMES[system] ?? `the ${system.replace(/[-_]+/g, ' ')}`;
 }
 
