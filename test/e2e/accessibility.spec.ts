@@ -23,6 +23,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await openEverything(page);
     expect(await serious(page)).toEqual([]);
     await page.keyboard.press('r');
+    await expect(page.getByRole('slider', { name: 'Cursor' })).toHaveValue('0');
     expect(await serious(page)).toEqual([]);
   });
 }
