@@ -15,7 +15,7 @@ import { numberKnob, withDefaults } from './knobs.ts';
 import type { KnobSpec, KnobValue, KnobValues, WorldOptions } from './types.ts';
 
 /** No payment provider and no key store take part; the world still needs their settings. */
-export const UNUSED: Readonly<Record<string, KnobValue>> = Object.fromEntries(
+export const ABSENT_ACTOR_DEFAULTS: Readonly<Record<string, KnobValue>> = Object.fromEntries(
   [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
 );
 
@@ -73,12 +73,16 @@ export function consumerWorld(knobs: KnobValues, options: WorldOptions, event: E
   const operations = Array.from({ length: count }, (_, i) => event(i + 1, i * gap));
   // Faults off: every message takes the same time, so none overtakes another.
   const spread = options.faults ? numberKnob(knobs, 'latencySpreadMs') : 0;
-  return httpWorld({ ...UNUSED, ...knobs, latencySpreadMs: spread }, options, operations);
+  return httpWorld(
+    { ...ABSENT_ACTOR_DEFAULTS, ...knobs, latencySpreadMs: spread },
+    options,
+    operations,
+  );
 }
 
 /** The server config of a story without the provider and key store knobs: their defaults. */
 export const consumerServerConfig = (knobs: KnobValues): ServerConfig =>
-  serverConfig({ ...UNUSED, ...knobs });
+  serverConfig({ ...ABSENT_ACTOR_DEFAULTS, ...knobs });
 
 /** "Payment pi_n completed", the n-th message `sender` emits: one invoice, one email, one reservation. */
 export function paymentCompleted(sender: string): EventOf {

@@ -1,7 +1,7 @@
 // The business side of POST /bookings, shared by every strategy that books flights: record the
 // booking, charge the fare at the payment provider, hold a seat at the airline, confirm.
 
-import type { ChargeCall, StepInput } from '../sim/handler.ts';
+import type { ForeignCall, StepInput } from '../sim/handler.ts';
 import type { HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
 import { chargeCall } from './payments.ts';
@@ -49,13 +49,13 @@ export function bookingForKey(db: Db, keyId: number): number {
 }
 
 /** A seat on the trip's flight, held at the airline; `key` is the airline's idempotency key, if any. */
-export function seatCall(trip: Trip, key?: string): ChargeCall {
+export function seatCall(trip: Trip, key?: string): ForeignCall {
   // The provider's call addressed to the airline: `system` keeps its place first in the object.
   return { ...chargeCall(trip, key), system: 'airline' };
 }
 
-export function markPaid(db: Db, bookingId: number, chargeId: string): void {
-  db.run(MARK_PAID, { $id: bookingId, $charge: chargeId });
+export function markBookingPaid(db: Db, bookingId: number, reference: string): void {
+  db.run(MARK_PAID, { $id: bookingId, $charge: reference });
 }
 
 export function markSeated(db: Db, bookingId: number, airlineRef: string): void {
@@ -119,7 +119,7 @@ export function plainFlightSteps(
     }),
     [`${prefix}record-fare`]: (input) => {
       if (!input.reply?.ok) return failed(input);
-      markPaid(db, Number(input.locals.bookingId), input.reply.chargeId);
+      markBookingPaid(db, Number(input.locals.bookingId), input.reply.reference);
       return next(`${prefix}reserve-seat`);
     },
     [`${prefix}reserve-seat`]: (input) => ({
@@ -130,7 +130,7 @@ export function plainFlightSteps(
     [`${prefix}record-seat`]: (input) => {
       if (!input.reply?.ok) return failed(input);
       const bookingId = Number(input.locals.bookingId);
-      markSeated(db, bookingId, input.reply.chargeId);
+      markSeated(db, bookingId, input.reply.reference);
       return hooks.then ? next(hooks.then) : respond(bookingConfirmed(db, bookingId));
     },
   };

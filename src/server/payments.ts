@@ -1,7 +1,7 @@
 // The business side of POST /payments, shared by every strategy: create an order, charge the
 // card at the provider, record the charge, answer with the order.
 
-import type { ChargeCall, StepInput } from '../sim/handler.ts';
+import type { ForeignCall, StepInput } from '../sim/handler.ts';
 import type { HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
 import { json } from './responses.ts';
@@ -35,7 +35,7 @@ export function insertOrder(db: Db, input: StepInput, keyId: number | null): num
 }
 
 /** The provider call; `key` is the provider-side idempotency key, when the strategy has one. */
-export function chargeCall(payment: Payment, key?: string): ChargeCall {
+export function chargeCall(payment: Payment, key?: string): ForeignCall {
   return {
     system: 'psp',
     intent: payment.intent,
@@ -44,8 +44,8 @@ export function chargeCall(payment: Payment, key?: string): ChargeCall {
   };
 }
 
-export function markPaid(db: Db, orderId: number, chargeId: string): void {
-  db.run(MARK_PAID, { $id: orderId, $charge: chargeId });
+export function markOrderPaid(db: Db, orderId: number, reference: string): void {
+  db.run(MARK_PAID, { $id: orderId, $charge: reference });
 }
 
 /** 201 Created with the order, as both first answers and replays carry it. */

@@ -1,7 +1,7 @@
 // The airline: a second foreign system, holding seat bookings in a ledger of its own. Like the
 // payment provider it sits outside the server's database, so a server ROLLBACK never frees a seat.
 
-import type { ChargeCall, ChargeReply } from './handler.ts';
+import type { ForeignCall, ForeignReply } from './handler.ts';
 import { KeyedLedger, type ProviderPolicy } from './provider.ts';
 
 /** The airline answers to the same knobs as the payment provider: latency, keys, outage, lost answers. */
@@ -35,14 +35,14 @@ export class Airline extends KeyedLedger<SeatBooking> {
 
   /**
    * Books a seat unless the key was seen before or the airline is down; `booked` says whether a
-   * seat was taken now. The answer's `chargeId` carries the booking reference.
+   * seat was taken now. The answer's `reference` carries the booking reference.
    */
-  book(call: ChargeCall, at: number): { reply: ChargeReply; booked: SeatBooking | null } {
+  book(call: ForeignCall, at: number): { reply: ForeignReply; booked: SeatBooking | null } {
     const { reply, done } = this.carryOut(call, at);
     return { reply, booked: done };
   }
 
-  protected record(call: ChargeCall, key: string | null, at: number): SeatBooking {
+  protected record(call: ForeignCall, key: string | null, at: number): SeatBooking {
     const index = this.ledger.length;
     return {
       id: `bk_${index + 1}`,

@@ -2,7 +2,7 @@
 // provider call: pure policy (when to retry, what to answer), no scheduling. Each layer runs
 // retry(n) of its own, so attempts multiply: (1 + n) per layer.
 
-import type { ChargeReply } from './handler.ts';
+import type { ForeignReply } from './handler.ts';
 import { IDEMPOTENCY_KEY, type HttpRequest, type HttpResponse } from './http.ts';
 import type { MessageRef } from './trace.ts';
 
@@ -103,7 +103,7 @@ export function onGatewayTimeout(
  */
 export function retriesCall(
   policy: RetryPolicy | undefined,
-  reply: ChargeReply,
+  reply: ForeignReply,
   tryNo: number,
 ): boolean {
   return policy !== undefined && !reply.ok && tryNo <= policy.retries;

@@ -13,7 +13,7 @@ export type ForeignSystem = 'psp' | 'airline';
  * A call from the server to a foreign system: the payment provider charges `amountCents`, the
  * airline books a seat for that fare. Each system keeps its own ledger and its own keys.
  */
-export interface ChargeCall {
+export interface ForeignCall {
   readonly system: ForeignSystem;
   readonly intent: string;
   readonly amountCents: number;
@@ -22,13 +22,13 @@ export interface ChargeCall {
 }
 
 /**
- * The foreign system's answer as the server sees it: what it did (`chargeId` is a charge at the
+ * The foreign system's answer as the server sees it: what it did (`reference` is a charge at the
  * provider, a booking reference at the airline), new or recognised by its key; or a failure —
  * 503 while the system is down (nothing done), 504 when its answer never came (it may or may
  * not have done it: an unknown outcome).
  */
-export type ChargeReply =
-  | { readonly ok: true; readonly chargeId: string; readonly replayed: boolean }
+export type ForeignReply =
+  | { readonly ok: true; readonly reference: string; readonly replayed: boolean }
   | { readonly ok: false; readonly status: 503 | 504; readonly reason: string };
 
 /** A local side effect a step committed (an order row): counted like a foreign one. */
@@ -47,12 +47,12 @@ export interface StepInput {
   readonly now: number;
   readonly locals: Locals;
   /** The provider's answer, in the step that follows a call. */
-  readonly reply: ChargeReply | undefined;
+  readonly reply: ForeignReply | undefined;
 }
 
 export type StepOutcome =
   | { readonly kind: 'next'; readonly step: string }
-  | { readonly kind: 'call'; readonly call: ChargeCall; readonly step: string }
+  | { readonly kind: 'call'; readonly call: ForeignCall; readonly step: string }
   | { readonly kind: 'respond'; readonly response: HttpResponse }
   /** Answer now and keep working: the answer goes out, the execution goes on at `step`. */
   | { readonly kind: 'ack'; readonly response: HttpResponse; readonly step: string }

@@ -1,7 +1,7 @@
 // The payment provider: a foreign system with its own ledger, outside the server's database.
 // A server ROLLBACK never undoes a charge made here.
 
-import type { ChargeCall, ChargeReply } from './handler.ts';
+import type { ForeignCall, ForeignReply } from './handler.ts';
 
 export interface ProviderPolicy {
   /** Round trip from the server to the provider and back. */
@@ -38,20 +38,20 @@ export abstract class KeyedLedger<R extends { readonly id: string }> {
   }
 
   /** The new record for a call the system carries out now (the ledger does not hold it yet). */
-  protected abstract record(call: ChargeCall, key: string | null, at: number): R;
+  protected abstract record(call: ForeignCall, key: string | null, at: number): R;
 
   /** `done` is the record made now; null when the system was down or replayed an earlier one. */
-  protected carryOut(call: ChargeCall, at: number): { reply: ChargeReply; done: R | null } {
+  protected carryOut(call: ForeignCall, at: number): { reply: ForeignReply; done: R | null } {
     if (at < this.#policy.outageUntilMs) {
       return { reply: { ok: false, status: 503, reason: this.#downReason }, done: null };
     }
     const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
     const earlier = key === null ? undefined : this.#byKey.get(key);
-    if (earlier) return { reply: { ok: true, chargeId: earlier.id, replayed: true }, done: null };
+    if (earlier) return { reply: { ok: true, reference: earlier.id, replayed: true }, done: null };
     const made = this.record(call, key, at);
     this.ledger.push(made);
     if (key !== null) this.#byKey.set(key, made);
-    return { reply: { ok: true, chargeId: made.id, replayed: false }, done: made };
+    return { reply: { ok: true, reference: made.id, replayed: false }, done: made };
   }
 }
 
@@ -61,12 +61,12 @@ export class Provider extends KeyedLedger<Charge> {
   }
 
   /** Charges the card unless the key was seen before or the provider is down; `charged` says whether money moved now. */
-  charge(call: ChargeCall, at: number): { reply: ChargeReply; charged: Charge | null } {
+  charge(call: ForeignCall, at: number): { reply: ForeignReply; charged: Charge | null } {
     const { reply, done } = this.carryOut(call, at);
     return { reply, charged: done };
   }
 
-  protected record(call: ChargeCall, key: string | null, at: number): Charge {
+  protected record(call: ForeignCall, key: string | null, at: number): Charge {
     const id = `ch_${this.ledger.length + 1}`;
     return { id, intent: call.intent, amountCents: call.amountCents, key, at };
   }

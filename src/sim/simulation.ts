@@ -15,7 +15,7 @@ import {
   type GatewayMove,
   type Relay,
 } from './gateway.ts';
-import type { ChargeCall, ChargeReply, Handler, Locals, StepOutcome } from './handler.ts';
+import type { ForeignCall, ForeignReply, Handler, Locals, StepOutcome } from './handler.ts';
 import {
   IDEMPOTENCY_KEY,
   IDEMPOTENT_REPLAYED,
@@ -59,7 +59,7 @@ type SimEvent =
   | {
       readonly type: 'charge';
       readonly exec: number;
-      readonly call: ChargeCall;
+      readonly call: ForeignCall;
       readonly step: string;
       /** Names this call for Choices: the message that started the execution and the step. */
       readonly label: string;
@@ -70,7 +70,7 @@ type SimEvent =
   | {
       readonly type: 'book';
       readonly exec: number;
-      readonly call: ChargeCall;
+      readonly call: ForeignCall;
       readonly step: string;
       /** Names this call for Choices, as a charge's label does. */
       readonly label: string;
@@ -80,7 +80,7 @@ type SimEvent =
   | {
       readonly type: 'reply';
       readonly exec: number;
-      readonly reply: ChargeReply;
+      readonly reply: ForeignReply;
       readonly step: string;
       readonly cause: number;
       /** Which foreign system answers: absent for the payment provider. */
@@ -142,7 +142,7 @@ type SimEvent =
 
 /** A provider call as its retry needs it: the call, its Choices label, and which try it is. */
 interface ProviderTry {
-  readonly call: ChargeCall;
+  readonly call: ForeignCall;
   readonly label: string;
   readonly try: number;
 }
@@ -559,7 +559,7 @@ class Simulation {
     else this.#step(exec, first, undefined, seq);
   }
 
-  #step(execId: number, step: string, reply: ChargeReply | undefined, cause: number): void {
+  #step(execId: number, step: string, reply: ForeignReply | undefined, cause: number): void {
     const exec = this.#execs.get(execId);
     if (!exec) return; // the process that ran it crashed
     const input = {
@@ -750,7 +750,7 @@ class Simulation {
 
   #charge(
     exec: number,
-    call: ChargeCall,
+    call: ForeignCall,
     step: string,
     label: string,
     cause: number,
@@ -769,7 +769,7 @@ class Simulation {
     // The provider did its work; whether the server ever hears of it is the network's fate.
     const lost =
       answer.reply.ok && (this.#choices.chance(`${fate}/lost-reply`, policy.lostReply) || tooSlow);
-    const reply: ChargeReply = lost
+    const reply: ForeignReply = lost
       ? { ok: false, status: 504, reason: 'the payment provider did not answer in time' }
       : answer.reply;
     // With a timeout of its own, the server learns of a lost answer when it stops waiting.
@@ -786,7 +786,7 @@ class Simulation {
 
   #reply(
     exec: number,
-    reply: ChargeReply,
+    reply: ForeignReply,
     step: string,
     cause: number,
     from: 'airline' | undefined,
@@ -799,7 +799,7 @@ class Simulation {
       kind: 'reply',
       exec,
       ok: reply.ok,
-      chargeId: reply.ok ? reply.chargeId : null,
+      reference: reply.ok ? reply.reference : null,
       replayed: reply.ok && reply.replayed,
       status: reply.ok ? null : reply.status,
       cause,
@@ -831,7 +831,7 @@ class Simulation {
   }
 
   /** The server's call to a foreign system, as the trace shows it; `tryNo` on a retried call. */
-  #emitCall(execId: number, call: ChargeCall, cause: number, tryNo?: number): number {
+  #emitCall(execId: number, call: ForeignCall, cause: number, tryNo?: number): number {
     return this.#trace.emit({
       at: this.#now,
       actor: 'server',
@@ -849,7 +849,7 @@ class Simulation {
   #callProvider(
     execId: number,
     op: number,
-    call: ChargeCall,
+    call: ForeignCall,
     label: string,
     step: string,
     cause: number,
@@ -889,7 +889,7 @@ class Simulation {
     });
   }
 
-  #book(exec: number, call: ChargeCall, step: string, label: string, cause: number): void {
+  #book(exec: number, call: ForeignCall, step: string, label: string, cause: number): void {
     const policy = this.#world.airline;
     assert(policy && this.#airline, 'book: this world has no airline');
     const answer = this.#airline.book(call, this.#now);
@@ -898,7 +898,7 @@ class Simulation {
       : cause;
     // As with the provider: the seat is taken; whether the server hears so is the network's fate.
     const lost = answer.reply.ok && this.#choices.chance(`${label}/lost-reply`, policy.lostReply);
-    const reply: ChargeReply = lost
+    const reply: ForeignReply = lost
       ? { ok: false, status: 504, reason: 'the airline did not answer in time' }
       : answer.reply;
     this.#schedule(this.#now + replyLeg(policy.latencyMs), {

@@ -70,7 +70,7 @@ export type TraceEvent = Base &
         readonly exec: number;
         readonly ok: boolean;
         /** What the system did, when it answered: a charge (psp) or a booking reference (airline). */
-        readonly chargeId: string | null;
+        readonly reference: string | null;
         readonly replayed: boolean;
         /** 503 or 504 when the call failed. */
         readonly status: number | null;

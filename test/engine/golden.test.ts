@@ -12,18 +12,20 @@ beforeAll(async () => {
 });
 
 test('each story seed gives the same trace per default strategy', () => {
-  const lines = engine.scenarios().flatMap((story) =>
-    engine
-      .run({ scenario: story.id, seed: story.storySeed })
-      .runs.map((run) => `${story.id} ${run.strategy} ${run.traceHash.slice(0, 16)}`),
-  );
+  const lines = engine
+    .scenarios()
+    .flatMap((story) =>
+      engine
+        .run({ scenario: story.id, seed: story.storySeed })
+        .runs.map((run) => `${story.id} ${run.strategy} ${run.traceHash.slice(0, 16)}`),
+    );
   expect(lines.join('\n')).toMatchInlineSnapshot(`
-    "payment-lost-response naive f8c9d8aa9af362bf
-    payment-lost-response idempotency-key 3eaa0ac9c6a8cfed
-    double-click-checkout naive e8a5fae173ab748f
-    double-click-checkout idempotency-key 78b9e03a3aaa2033
-    double-click-checkout check-then-insert ec3943a3152287f4
-    double-click-checkout key-after-effect b9f6f37b89ec46a7
+    "payment-lost-response naive 3d451775a7251484
+    payment-lost-response idempotency-key 5adeb1c69339b2cd
+    double-click-checkout naive 6c04b79032d49fd2
+    double-click-checkout idempotency-key b5020e21bd168697
+    double-click-checkout check-then-insert 33d611180b75571f
+    double-click-checkout key-after-effect 2979b50ab546f55c
     put-vs-post naive 481f7237ea09a17d
     put-vs-post idempotency-key 3092f8992ac1a310
     put-vs-post upsert c3ea3d93756e1445
@@ -34,23 +36,23 @@ test('each story seed gives the same trace per default strategy', () => {
     event-sourcing-projection naive 7ab9a9e44d7b0599
     event-sourcing-projection inbox 01d4f301b2ec9acd
     event-sourcing-projection version-check 570f45a5950d1bce
-    flight-booking naive 1378fe3eb3950c38
-    flight-booking no-recovery-point fec10e4373bceafd
-    flight-booking idempotency-key 4c7052b147daf6b9
+    flight-booking naive 141583fc1dd277b7
+    flight-booking no-recovery-point 2668b75ad71a55f5
+    flight-booking idempotency-key d7dd1c5ca51d69a1
     api-studio-create-user naive 0478f869f7db9c0f
     api-studio-create-user idempotency-key 2fac469f95415deb
     api-studio-create-user upsert 1714b6e1a31a4f2a
     exactly-once-myth ack-before-process 15c37ded3f4a3b40
     exactly-once-myth naive 712ab70f4d71dcc1
     exactly-once-myth inbox df55ffd35e8c992b
-    retry-amplification naive 49299e685feea7f1
-    retry-amplification idempotency-key 4a1f872f6a626543
+    retry-amplification naive f28539188785403f
+    retry-amplification idempotency-key 40cb05c470279e24
     auto-increment-dedupe auto-increment-dedupe 76d1750e1fb24548
     auto-increment-dedupe inbox 814856d7486d085e
-    key-retention naive 78d9ece8c012dd93
-    key-retention idempotency-key 850be7d683784c04
-    key-lifecycle naive 3348bc264c959e02
-    key-lifecycle idempotency-key 2133f7650fa893f7"
+    key-retention naive 582db6ea5a5f99fd
+    key-retention idempotency-key 1e7f6f7e503e9f9f
+    key-lifecycle naive e7799326fe33d8d1
+    key-lifecycle idempotency-key 3ed66dd04a83145d"
   `);
 });
 
@@ -80,33 +82,35 @@ test('every strategy, seed, case and profile of each story gives the same runs',
     ];
     const text = variants
       .flatMap((options) =>
-        engine.run(options).runs.map((run) =>
-          JSON.stringify([
-            options.knobs ?? {},
-            options.seed,
-            run.strategy,
-            run.traceHash,
-            run.invariants.map((i) => [i.id, i.holds, i.detail]),
-            run.effects,
-          ]),
-        ),
+        engine
+          .run(options)
+          .runs.map((run) =>
+            JSON.stringify([
+              options.knobs ?? {},
+              options.seed,
+              run.strategy,
+              run.traceHash,
+              run.invariants.map((i) => [i.id, i.holds, i.detail]),
+              run.effects,
+            ]),
+          ),
       )
       .join('\n');
     return `${story.id} ${bytesToHex(sha256(utf8ToBytes(text))).slice(0, 16)}`;
   });
   expect(digests.join('\n')).toMatchInlineSnapshot(`
-    "payment-lost-response a9467b2ed6e46684
-    double-click-checkout 1c301f5bf13725bf
+    "payment-lost-response c2cd771de4400dc7
+    double-click-checkout 597421d1630642ec
     put-vs-post f07e1a60b02efedd
     webhook-duplicates 182ea8f87d40f41f
     queue-redelivery c4567a5cab19bc88
     event-sourcing-projection ae6caffd145a76b3
-    flight-booking ca4d6d68ed81f5c8
+    flight-booking b3101e259086a505
     api-studio-create-user eae2e967b738ccd1
     exactly-once-myth b6fa8f0c044a0947
-    retry-amplification d2b580df3955837c
+    retry-amplification ecc74d2461324c4c
     auto-increment-dedupe 0a7d9b5f759631a9
-    key-retention a50338dc9b46d8a6
-    key-lifecycle 075980fb7bd85e1b"
+    key-retention 43af06678535719c
+    key-lifecycle 1ef9a69ca9770b24"
   `);
 });

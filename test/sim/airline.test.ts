@@ -3,12 +3,12 @@
 import { describe, expect, test } from 'vitest';
 import { Airline, seatFor, type AirlinePolicy } from '../../src/sim/airline.ts';
 import { RecordingChoices, SeededChoices } from '../../src/sim/choices.ts';
-import type { ChargeCall, ChargeReply, Handler } from '../../src/sim/handler.ts';
+import type { ForeignCall, ForeignReply, Handler } from '../../src/sim/handler.ts';
 import { simulate, type World } from '../../src/sim/simulation.ts';
 import { Trace } from '../../src/sim/trace.ts';
 
 const UP: AirlinePolicy = { latencyMs: 400, honoursKeys: true, outageUntilMs: 0, lostReply: 0 };
-const seat = (key?: string): ChargeCall => ({
+const seat = (key?: string): ForeignCall => ({
   system: 'airline',
   intent: 'trip_1',
   amountCents: 38_900,
@@ -20,8 +20,8 @@ describe('Airline', () => {
     const airline = new Airline(UP);
     const first = airline.book(seat(), 10);
     const second = airline.book(seat(), 20);
-    expect(first.reply).toEqual({ ok: true, chargeId: 'bk_1', replayed: false });
-    expect(second.reply).toEqual({ ok: true, chargeId: 'bk_2', replayed: false });
+    expect(first.reply).toEqual({ ok: true, reference: 'bk_1', replayed: false });
+    expect(second.reply).toEqual({ ok: true, reference: 'bk_2', replayed: false });
     expect(airline.ledger.map((b) => [b.id, b.seat, b.key, b.at])).toEqual([
       ['bk_1', '1A', null, 10],
       ['bk_2', '1B', null, 20],
@@ -33,8 +33,8 @@ describe('Airline', () => {
     const airline = new Airline(UP);
     airline.book(seat('ik-1'), 0);
     const again = airline.book(seat('ik-1'), 50);
-    expect(again).toEqual({ reply: { ok: true, chargeId: 'bk_1', replayed: true }, booked: null });
-    expect(airline.book(seat('ik-2'), 60).reply).toMatchObject({ chargeId: 'bk_2' });
+    expect(again).toEqual({ reply: { ok: true, reference: 'bk_1', replayed: true }, booked: null });
+    expect(airline.book(seat('ik-2'), 60).reply).toMatchObject({ reference: 'bk_2' });
     expect(airline.ledger).toHaveLength(2);
   });
 
@@ -42,7 +42,7 @@ describe('Airline', () => {
     const airline = new Airline({ ...UP, honoursKeys: false });
     airline.book(seat('ik-1'), 0);
     expect(airline.book(seat('ik-1'), 1).reply).toMatchObject({
-      chargeId: 'bk_2',
+      reference: 'bk_2',
       replayed: false,
     });
     expect(airline.ledger.map((b) => b.key)).toEqual([null, null]);
@@ -54,7 +54,7 @@ describe('Airline', () => {
       reply: { ok: false, status: 503, reason: 'the airline is down' },
       booked: null,
     });
-    expect(airline.book(seat('ik-1'), 1000).reply).toMatchObject({ ok: true, chargeId: 'bk_1' });
+    expect(airline.book(seat('ik-1'), 1000).reply).toMatchObject({ ok: true, reference: 'bk_1' });
     expect(airline.ledger).toHaveLength(1);
   });
 });
@@ -63,9 +63,9 @@ describe('Airline', () => {
  * A handler double (no database): charge the card, then hold a seat, each with a key when asked,
  * then answer with what both systems said. It keeps every reply it saw.
  */
-function tripHandler(keys: boolean): Handler & { replies: ChargeReply[] } {
-  const replies: ChargeReply[] = [];
-  const call = (system: 'psp' | 'airline'): ChargeCall => ({
+function tripHandler(keys: boolean): Handler & { replies: ForeignReply[] } {
+  const replies: ForeignReply[] = [];
+  const call = (system: 'psp' | 'airline'): ForeignCall => ({
     system,
     intent: 'trip_1',
     amountCents: 38_900,
@@ -134,11 +134,11 @@ describe('simulate with an airline', () => {
       ref: 'bk_1',
     });
     const replies = events.filter((e) => e.kind === 'reply');
-    expect(replies.map((e) => e.kind === 'reply' && [e.actor, e.at, e.chargeId])).toEqual([
+    expect(replies.map((e) => e.kind === 'reply' && [e.actor, e.at, e.reference])).toEqual([
       ['psp', 150, 'ch_1'],
       ['airline', 550, 'bk_1'],
     ]);
-    expect(handler.replies.map((r) => r.ok && r.chargeId)).toEqual(['ch_1', 'bk_1']);
+    expect(handler.replies.map((r) => r.ok && r.reference)).toEqual(['ch_1', 'bk_1']);
     expect(result.effects).toEqual({ 'card-charged': 1, 'seat-booked': 1 });
     expect(result.ledger.map((c) => c.id)).toEqual(['ch_1']);
     expect(result.bookings.map((b) => [b.id, b.intent, b.seat, b.key])).toEqual([

@@ -66,7 +66,7 @@ describe('gateway policy', () => {
     expect(retriesCall(retry3, lost, 3)).toBe(true);
     expect(retriesCall(retry3, lost, 4)).toBe(false);
     expect(retriesCall(undefined, lost, 1)).toBe(false);
-    expect(retriesCall(retry3, { ok: true, chargeId: 'ch_1', replayed: false }, 1)).toBe(false);
+    expect(retriesCall(retry3, { ok: true, reference: 'ch_1', replayed: false }, 1)).toBe(false);
   });
 
   test('a gateway that mints keys sets its own; otherwise the request passes unchanged', () => {

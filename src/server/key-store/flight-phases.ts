@@ -7,7 +7,7 @@ import {
   bookingConfirmed,
   bookingForKey,
   insertBooking,
-  markPaid,
+  markBookingPaid,
   markSeated,
   seatCall,
   tripOf,
@@ -73,7 +73,7 @@ export function flightPhases(store: KeyStore, flaws: FlightFlaws = {}): Record<s
     'record-fare': (input) => {
       const { reply } = input;
       if (!reply?.ok) return failed(store, input, reply);
-      markPaid(db, bookingId(input), reply.chargeId);
+      markBookingPaid(db, bookingId(input), reply.reference);
       advance(store, input, point('charge_created'));
       return next('reserve-seat');
     },
@@ -86,7 +86,7 @@ export function flightPhases(store: KeyStore, flaws: FlightFlaws = {}): Record<s
     'record-seat': (input) => {
       const { reply } = input;
       if (!reply?.ok) return failed(store, input, reply);
-      markSeated(db, bookingId(input), reply.chargeId);
+      markSeated(db, bookingId(input), reply.reference);
       advance(store, input, point('seat_reserved'));
       return next('confirm-booking');
     },

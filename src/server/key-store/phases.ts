@@ -2,7 +2,7 @@
 // together with the key's new recovery point, fenced by the execution's lease token; the last
 // stores the answer; a failure is handled as the profile says. Shared by payments and flights.
 
-import type { ChargeReply, StepInput, StepOutcome } from '../../sim/handler.ts';
+import type { ForeignReply, StepInput, StepOutcome } from '../../sim/handler.ts';
 import type { HttpResponse } from '../../sim/http.ts';
 import { Fenced, respond } from '../steps.ts';
 import type { KeyStore } from './decide.ts';
@@ -40,7 +40,7 @@ export function complete(store: KeyStore, input: StepInput, response: HttpRespon
 export function failed(
   store: KeyStore,
   input: StepInput,
-  reply: ChargeReply | undefined,
+  reply: ForeignReply | undefined,
 ): StepOutcome {
   const status = reply && !reply.ok ? reply.status : 502;
   const response = store.profile.failed(

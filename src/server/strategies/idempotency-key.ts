@@ -14,7 +14,7 @@ import { FLIGHT_RESUME_AT, flightPhases } from '../key-store/flight-phases.ts';
 import { completer, reaper } from '../key-store/jobs.ts';
 import { advance, complete, failed } from '../key-store/phases.ts';
 import { ORDER_FOR_KEY } from '../key-store/sql.ts';
-import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
+import { chargeCall, insertOrder, markOrderPaid, orderCreated, paymentOf } from '../payments.ts';
 import { HOUR_MS } from '../profiles.ts';
 import { enqueue, relay, relaySteps, RELAY_PATH } from '../outbox.ts';
 import { next, respond, stepHandler } from '../steps.ts';
@@ -79,7 +79,7 @@ function keyStoreHandler(store: KeyStore): Handler {
       'record-charge': (input) => {
         const reply = input.reply;
         if (!reply?.ok) return failed(store, input, reply);
-        markPaid(db, Number(input.locals.orderId), reply.chargeId);
+        markOrderPaid(db, Number(input.locals.orderId), reply.reference);
         advance(store, input, 'charge_created');
         return next('finish');
       },

@@ -3,7 +3,7 @@
 
 import type { StepInput } from '../../sim/handler.ts';
 import type { Db } from '../db.ts';
-import { chargeCall, insertOrder, markPaid, orderCreated, paymentOf } from '../payments.ts';
+import { chargeCall, insertOrder, markOrderPaid, orderCreated, paymentOf } from '../payments.ts';
 import { BOOKINGS_PATH, plainFlightSteps } from '../flights.ts';
 import { problem } from '../responses.ts';
 import { next, respond, stepHandler, type Step } from '../steps.ts';
@@ -54,7 +54,7 @@ export function plainPaymentSteps(
         );
       }
       const orderId = Number(input.locals.orderId);
-      markPaid(db, orderId, reply.chargeId);
+      markOrderPaid(db, orderId, reply.reference);
       return hooks.then ? next(hooks.then) : respond(orderCreated(db, orderId));
     },
   };

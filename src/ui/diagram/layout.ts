@@ -306,7 +306,7 @@ export function layoutDiagram(trace: readonly TraceEvent[], options: LayoutOptio
         const parts = event.ok
           ? [
               sans('ok '),
-              mono(event.chargeId ?? ''),
+              mono(event.reference ?? ''),
               ...(event.replayed ? [sans(' replayed')] : []),
             ]
           : [mono(`${event.status ?? 'failed'}`)];

@@ -29,6 +29,12 @@ function systemName(system: string): string {
   return SYSTEM_NAMES[system] ?? `the ${system.replace(/[-_]+/g, ' ')}`;
 }
 
+/** What each foreign system is asked to do, what it answers, and what a repeat would add. */
+const FOREIGN_VERB: Readonly<Record<string, { ask: string; done: string; noun: string }>> = {
+  psp: { ask: 'charge', done: 'charged', noun: 'charge' },
+  airline: { ask: 'book a seat for', done: 'seat booked', noun: 'booking' },
+};
+
 const STEP_RESULT: Readonly<Record<string, string>> = {
   next: 'moves on',
   call: 'calls out',
@@ -130,7 +136,7 @@ function sentence(
       return `Handling ${execPhrase(event.exec)}, the server runs step ${event.step} in one SQL transaction and ${result}.`;
     }
     case 'call':
-      return `The server asks ${systemName(event.system)} to ${event.system === 'psp' ? 'charge' : 'handle'} ${event.intent} ${keyPhrase(event.key)}.`;
+      return `The server asks ${systemName(event.system)} to ${FOREIGN_VERB[event.system]?.ask ?? 'handle'} ${event.intent} ${keyPhrase(event.key)}.`;
     case 'effect': {
       const n = effectCount.get(event.seq) ?? 1;
       const words = effectWords(event.name);
@@ -141,9 +147,10 @@ function sentence(
     case 'reply': {
       const who = capitalise(systemName(event.actor));
       if (!event.ok) return `${who} fails with ${event.status ?? 'an error'}.`;
+      const verb = FOREIGN_VERB[event.actor] ?? { done: 'done', noun: 'action' };
       return event.replayed
-        ? `${who} replays its earlier answer: ${event.chargeId ?? 'done'}, no new charge.`
-        : `${who} answers: charged, ${event.chargeId ?? 'done'}.`;
+        ? `${who} replays its earlier answer: ${event.reference ?? 'done'}, no new ${verb.noun}.`
+        : `${who} answers: ${verb.done}, ${event.reference ?? 'done'}.`;
     }
     case 'job':
       return `Background job ${event.name}: ${event.note}.`;
