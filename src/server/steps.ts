@@ -19,6 +19,18 @@ export class Fenced extends Error {
 export const next = (step: string): StepOutcome => ({ kind: 'next', step });
 export const respond = (response: HttpResponse): StepOutcome => ({ kind: 'respond', response });
 
+/** One table of steps from several, as a handler serving several routes needs; names must not clash. */
+export function mergeSteps(
+  tables: readonly Readonly<Record<string, Step>>[],
+): Record<string, Step> {
+  const merged: Record<string, Step> = {};
+  for (const [name, step] of tables.flatMap((table) => Object.entries(table))) {
+    if (name in merged) throw new Error(`two routes name a step "${name}"`);
+    merged[name] = step;
+  }
+  return merged;
+}
+
 export function stepHandler(
   db: Db,
   firstStep: string | ((request: HttpRequest) => string),

@@ -4,8 +4,6 @@
 import type { StepInput } from '../sim/handler.ts';
 import type { HttpRequest, HttpResponse } from '../sim/http.ts';
 import type { Db } from './db.ts';
-import type { KeyStore, ResumeAt } from './key-store/decide.ts';
-import { complete } from './key-store/phases.ts';
 import { json } from './responses.ts';
 import { respond, type Effect, type Step } from './steps.ts';
 
@@ -122,23 +120,6 @@ export function naturalKeyUserSteps(db: Db): Record<string, Step> {
       }
       const { id, response } = writeUser(db, input, effect, null);
       db.run(LINK_EMAIL, { $scope, $email, $id: id });
-      return respond(response);
-    },
-  };
-}
-
-/** Where a users key resumes: a user has one phase, so only ever at the start. */
-export const USER_RESUME_AT: ResumeAt = { started: WRITE_USER };
-
-/**
- * The key store's route for users, after the claim: the user and the completed key commit in one
- * transaction (one atomic phase), so a retry either finds the stored answer or runs it all again.
- */
-export function keyedUserSteps(store: KeyStore): Record<string, Step> {
-  return {
-    [WRITE_USER]: (input, effect) => {
-      const { response } = writeUser(store.db, input, effect, Number(input.locals.keyId));
-      complete(store, input, response);
       return respond(response);
     },
   };

@@ -1,11 +1,11 @@
 // The key store's atomic phases (SEMANTICS.md §1.5–1.6): each local phase commits its writes
 // together with the key's new recovery point, fenced by the execution's lease token; the last
-// stores the answer; a failure is handled as the profile says. Shared by payments and flights.
+// stores the answer; a failure is handled as the profile says. Every route's phases are built of them.
 
 import type { ForeignReply, StepInput, StepOutcome } from '../../sim/handler.ts';
 import type { HttpResponse } from '../../sim/http.ts';
 import { Fenced, respond } from '../steps.ts';
-import type { KeyStore } from './decide.ts';
+import type { KeyStore } from './store.ts';
 import { storedResponse } from './stored-response.ts';
 
 function fenced(input: StepInput, changed: number): void {

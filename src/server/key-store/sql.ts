@@ -58,8 +58,6 @@ export const FENCED_WRITES = keyWrites(
  */
 export const UNFENCED_WRITES = keyWrites('id = $id');
 
-export const ORDER_FOR_KEY = `SELECT id FROM orders WHERE idempotency_key_id = $id`;
-
 /**
  * brandur's completer: keys left unfinished for a while, whose lease is gone. Oldest first,
  * bounded, and only while a key has attempts left: a key that keeps failing is given up.

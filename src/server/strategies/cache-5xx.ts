@@ -14,5 +14,7 @@ export const cache5xx: Strategy = {
     'The provider is down for a moment, then recovers: the client retries with its key and is stuck on the replayed 5xx.',
   // Stripe (API v1) stores 5xx on purpose and documents it, so under its profile this is the
   // correct store; elsewhere it is the bug the IETF draft's issue #41 calls being stuck.
-  create: variantOf((store) => ({ ...store, profile: { ...store.profile, onFailure: 'store' } })),
+  create: variantOf({
+    store: (store) => ({ ...store, profile: { ...store.profile, onFailure: 'store' } }),
+  }),
 };

@@ -1,11 +1,10 @@
 // check-then-insert (bug B1): SELECT the key in one transaction, INSERT it in the next, on a table
 // without a unique constraint. Two requests that both look before either writes both run.
 
-import { orderCreated } from '../payments.ts';
+import { orderCreated, plainPaymentSteps } from '../payments.ts';
 import { next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { checkKey, forgetKey, insertKey, storeAnswer } from './checked-keys.ts';
-import { plainPaymentSteps } from './naive.ts';
 
 export const checkThenInsert: Strategy = {
   id: 'check-then-insert',

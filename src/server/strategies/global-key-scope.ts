@@ -15,5 +15,5 @@ export const globalKeyScope: Strategy = {
   correct: false,
   exposedBy:
     'Two clients send the same key: the second is told about the first one’s order. Where the store compares payloads and they differ, the second is refused instead.',
-  create: variantOf((store) => ({ ...store, scope: () => EVERY_CLIENT })),
+  create: variantOf({ store: (store) => ({ ...store, scope: () => EVERY_CLIENT }) }),
 };

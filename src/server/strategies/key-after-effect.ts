@@ -2,11 +2,10 @@
 // step. A crash between the charge and that write, or a duplicate meanwhile, pays again.
 
 import { BOOKINGS_PATH, bookingConfirmed, plainFlightSteps } from '../flights.ts';
-import { orderCreated } from '../payments.ts';
+import { orderCreated, plainPaymentSteps } from '../payments.ts';
 import { respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { checkKey, insertKey } from './checked-keys.ts';
-import { plainPaymentSteps } from './naive.ts';
 
 export const keyAfterEffect: Strategy = {
   id: 'key-after-effect',

@@ -16,5 +16,5 @@ export const leaseNoFence: Strategy = {
   // The takeover still hands out a new token, as every lease does; the bug is a store that never
   // compares it (Kleppmann's fencing tokens). The schema records every write the stale owner
   // commits, in stale_writes.
-  create: variantOf((store) => ({ ...store, writes: UNFENCED_WRITES })),
+  create: variantOf({ store: (store) => ({ ...store, writes: UNFENCED_WRITES }) }),
 };

@@ -1,6 +1,7 @@
 // no-airline-key (buggy, flight bookings): the correct key store, except that it passes no
 // idempotency key to the airline. A seat request whose answer was lost is sent again as new.
 
+import { bookingsRoute } from '../routes/bookings.ts';
 import type { Strategy } from '../strategy.ts';
 import { variantOf } from './idempotency-key.ts';
 
@@ -12,5 +13,5 @@ export const noAirlineKey: Strategy = {
   correct: false,
   exposedBy:
     'A lost answer from the airline (an unknown outcome), then a retry: the airline books a second seat.',
-  create: variantOf((store) => ({ ...store, flight: { noAirlineKey: true } })),
+  create: variantOf({ routes: { bookings: bookingsRoute({ noAirlineKey: true }) } }),
 };

@@ -14,8 +14,10 @@ export const noFingerprint: Strategy = {
     'A client reuses its key for a different amount: it gets the old answer to a new question, and the new payment never happens.',
   // Under the Powertools profile this is the correct store: Powertools checks payloads only when
   // validation is configured, and the profile models its default.
-  create: variantOf((store) => ({
-    ...store,
-    profile: { ...store.profile, checksFingerprint: false },
-  })),
+  create: variantOf({
+    store: (store) => ({
+      ...store,
+      profile: { ...store.profile, checksFingerprint: false },
+    }),
+  }),
 };

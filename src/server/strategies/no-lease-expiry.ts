@@ -15,8 +15,10 @@ export const noLeaseExpiry: Strategy = {
   // As in powertools-lambda-python#4759: with no in-progress expiry, the record goes only when
   // its retention ends (a day under the IETF profile); to a client that retries for minutes,
   // that is forever.
-  create: variantOf((store) => ({
-    ...store,
-    config: { ...store.config, leaseMs: store.config.retentionMs },
-  })),
+  create: variantOf({
+    store: (store) => ({
+      ...store,
+      config: { ...store.config, leaseMs: store.config.retentionMs },
+    }),
+  }),
 };

@@ -2,6 +2,7 @@
 // key and stores the final answer, but records no progress in between, so a retry that takes
 // over after a crash cannot tell what was done and starts again from the top.
 
+import { bookingsRoute } from '../routes/bookings.ts';
 import type { Strategy } from '../strategy.ts';
 import { variantOf } from './idempotency-key.ts';
 
@@ -13,5 +14,5 @@ export const noRecoveryPoint: Strategy = {
   correct: false,
   exposedBy:
     'A crash after the card was charged, then a retry once the lease is over: the fare is charged again and a second seat is taken.',
-  create: variantOf((store) => ({ ...store, flight: { noRecoveryPoint: true } })),
+  create: variantOf({ routes: { bookings: bookingsRoute({ noRecoveryPoint: true }) } }),
 };

@@ -3,6 +3,7 @@
 // least once. Nothing is lost between the commit and the broker — but a relay that dies after
 // publishing and before marking publishes again, so downstream must dedupe (pair with an inbox).
 
+import { paymentsRoute } from '../routes/payments.ts';
 import type { Strategy } from '../strategy.ts';
 import { variantOf } from './idempotency-key.ts';
 
@@ -14,5 +15,5 @@ export const outbox: Strategy = {
   correct: true,
   exposedBy:
     'A relay that crashes after publishing and before marking: the event reaches the broker twice.',
-  create: variantOf((store) => ({ ...store, outbox: true })),
+  create: variantOf({ routes: { payments: paymentsRoute({ outbox: true }) } }),
 };

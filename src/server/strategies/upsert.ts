@@ -3,11 +3,10 @@
 
 import type { StepInput } from '../../sim/handler.ts';
 import type { Db } from '../db.ts';
-import { orderResponse, paymentOf } from '../payments.ts';
+import { orderResponse, paymentOf, plainPaymentSteps } from '../payments.ts';
 import { problem } from '../responses.ts';
 import { next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
-import { plainPaymentSteps } from './naive.ts';
 import type { HttpRequest } from '../../sim/http.ts';
 import { isUserRoute, naturalKeyUserSteps, WRITE_USER } from '../users.ts';
 

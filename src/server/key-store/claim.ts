@@ -1,51 +1,16 @@
-// The first step of the key store: validate the key, claim it atomically, or decide from the row
-// that already holds it (SEMANTICS.md §1.4, answered the way the chosen profile answers).
+// The key store's claim, the first step of every keyed route: validate the key, claim it
+// atomically, or decide from the row that already holds it (SEMANTICS.md §1.4, as the profile answers).
 
 import type { StepInput, StepOutcome } from '../../sim/handler.ts';
-import { IDEMPOTENCY_KEY, type HttpRequest } from '../../sim/http.ts';
-import type { Db, Row } from '../db.ts';
+import { IDEMPOTENCY_KEY } from '../../sim/http.ts';
+import type { Row } from '../db.ts';
 import { fingerprint, powertoolsKey } from '../fingerprint.ts';
-import { PROFILES, type Profile } from '../profiles.ts';
 import { next, respond } from '../steps.ts';
-import type { ServerConfig } from '../strategy.ts';
-import {
-  CLAIM,
-  DELETE_EXPIRED,
-  DELETE_MINE,
-  FENCED_WRITES,
-  FIND,
-  TAKE_OVER,
-  type KeyWrites,
-} from './sql.ts';
-import type { FlightFlaws } from './flight-phases.ts';
+import { CLAIM, DELETE_EXPIRED, DELETE_MINE, FIND, TAKE_OVER } from './sql.ts';
+import type { KeyStore } from './store.ts';
 import { replay } from './stored-response.ts';
 
-export interface KeyStore {
-  readonly db: Db;
-  readonly config: ServerConfig;
-  readonly profile: Profile;
-  /** Whose keys a request's key is one of: keys are unique per client (SEMANTICS.md §1.2). */
-  readonly scope: (request: HttpRequest) => string;
-  /** How an execution writes its key: fenced by its lease token (SEMANTICS.md §1.5). */
-  readonly writes: KeyWrites;
-  /** Whether a completed payment also enqueues its event in the outbox, in the same transaction. */
-  readonly outbox?: boolean;
-  /** What a flight-booking variant of the store leaves out (absent: nothing). */
-  readonly flight?: FlightFlaws;
-}
-
-/** The store as SEMANTICS.md §1 specifies it, answering like the configured profile. */
-export function keyStore(db: Db, config: ServerConfig): KeyStore {
-  return {
-    db,
-    config,
-    profile: PROFILES[config.profile],
-    scope: (request) => request.client,
-    writes: FENCED_WRITES,
-  };
-}
-
-/** Steps for requests the profile runs without a key (Stripe, Powertools): the plain payment. */
+/** The step prefix of requests the profile runs without a key (Stripe, Powertools): the plain route. */
 export const UNKEYED = 'no-key:';
 
 /**
@@ -54,18 +19,11 @@ export const UNKEYED = 'no-key:';
  */
 export type ResumeAt = { readonly started: string } & Readonly<Record<string, string>>;
 
-/** POST /payments: order, charge, finish. */
-export const PAYMENT_RESUME_AT: ResumeAt = {
-  started: 'create-order',
-  order_created: 'charge-card',
-  charge_created: 'finish',
-};
-
-export function claimKey(
-  store: KeyStore,
-  input: StepInput,
-  resumeAt: ResumeAt = PAYMENT_RESUME_AT,
-): StepOutcome {
+/**
+ * Claims the request's key for this execution and names the step it starts or resumes at, by
+ * `resumeAt`; or answers for the key (missing, malformed, reused, in flight, stored).
+ */
+export function claimKey(store: KeyStore, input: StepInput, resumeAt: ResumeAt): StepOutcome {
   const { profile } = store;
   const key = input.request.headers[IDEMPOTENCY_KEY];
   // A profile that runs requests without a key (Stripe, Powertools) treats an empty one as none.
@@ -86,7 +44,7 @@ export function claimKey(
     store.db.run(DELETE_EXPIRED, { $id: Number(row.id), $now: input.now });
     return reclaim(store, input, params, resumeAt);
   }
-  return decide(store, input, row, params, resumeAt);
+  return decideFromRow(store, input, row, params, resumeAt);
 }
 
 function claimParams(store: KeyStore, input: StepInput, key: string) {
@@ -123,7 +81,7 @@ function reclaim(
 }
 
 /** The decision table for a key another request holds or held. */
-function decide(
+function decideFromRow(
   store: KeyStore,
   input: StepInput,
   row: Row,

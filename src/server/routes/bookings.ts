@@ -1,35 +1,27 @@
-// The key store's atomic phases for POST /bookings, with two foreign systems: record the booking,
-// charge the fare, hold the seat, confirm. Each phase commits with its recovery point, so a retry
-// that takes the key over resumes where the last one stopped: same booking, same payment, same seat.
+// POST /bookings as a key-store route, with two foreign systems: record the booking, charge the
+// fare, hold the seat, confirm. Each phase commits with its recovery point, so a retry that takes
+// the key over resumes where the last one stopped: same booking, same payment, same seat.
 
 import type { StepInput } from '../../sim/handler.ts';
 import {
   bookingConfirmed,
   bookingForKey,
+  BOOKINGS_PATH,
   insertBooking,
   markBookingPaid,
   markSeated,
+  plainFlightSteps,
   seatCall,
   tripOf,
 } from '../flights.ts';
+import { advance, complete, failed } from '../key-store/phases.ts';
+import type { KeyStore } from '../key-store/store.ts';
 import { chargeCall } from '../payments.ts';
 import { next, respond, type Step } from '../steps.ts';
-import type { KeyStore, ResumeAt } from './decide.ts';
-import { advance, complete, failed } from './phases.ts';
+import type { Route } from './route.ts';
 
-/**
- * Where a booking resumes, by the recovery point its predecessor committed:
- * started → booking_created → charge_created → seat_reserved → finished.
- */
-export const FLIGHT_RESUME_AT: ResumeAt = {
-  started: 'create-booking',
-  booking_created: 'charge-fare',
-  charge_created: 'reserve-seat',
-  seat_reserved: 'confirm-booking',
-};
-
-/** What a buggy flight key store leaves out; the correct one leaves out nothing. */
-export interface FlightFlaws {
+/** What a buggy booking route leaves out; the correct one leaves out nothing. */
+export interface BookingFlaws {
   /**
    * Never moves the recovery point past `started` and does not tie the booking to the key: a
    * takeover starts from the top, creates a new booking, and keys the provider and the airline
@@ -40,7 +32,22 @@ export interface FlightFlaws {
   readonly noAirlineKey?: boolean;
 }
 
-export function flightPhases(store: KeyStore, flaws: FlightFlaws = {}): Record<string, Step> {
+export function bookingsRoute(flaws: BookingFlaws = {}): Route {
+  return {
+    serves: (request) => request.path === BOOKINGS_PATH,
+    // started → booking_created → charge_created → seat_reserved → finished.
+    resumeAt: {
+      started: 'create-booking',
+      booking_created: 'charge-fare',
+      charge_created: 'reserve-seat',
+      seat_reserved: 'confirm-booking',
+    },
+    phases: (store) => bookingPhases(store, flaws),
+    plain: (db, prefix) => plainFlightSteps(db, prefix),
+  };
+}
+
+function bookingPhases(store: KeyStore, flaws: BookingFlaws): Record<string, Step> {
   const { db } = store;
   // Without recovery points the phases still renew the lease, but the point stays `started`.
   const point = (name: string) => (flaws.noRecoveryPoint ? 'started' : name);
