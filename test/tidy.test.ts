@@ -1,4 +1,4 @@
-// tidy: the architecture rules of ARCHITECTURE.md as a test — rings, bans, headers, dead files.
+// tidy: the architecture rules of ARCHITECTURE.md as a test — rings, no import cycles, bans, headers, dead files.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -75,6 +75,101 @@ const ALLOWED: Record<string, (t: string, typeOnly: boolean) => boolean> = {
     (typeOnly && ['src:worker', 'src:engine', 'src:scenarios', 'src:sim'].includes(t)),
 };
 
+/** The source file a relative import names (with or without its extension); none for a package. */
+function resolveImport(from: string, spec: string, known: ReadonlySet<string>): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = relative(ROOT, resolve(dirname(join(ROOT, from)), spec.split('?')[0] ?? ''));
+  return ['', '.ts', '.svelte', '.svelte.ts', '/index.ts']
+    .map((ending) => `${base}${ending}`)
+    .find((path) => known.has(path));
+}
+
+/**
+ * Who imports whom among `sources`, type-only imports included: a type cycle is a layout cycle
+ * too. `unresolved` lists the relative imports that name no file of `known`.
+ */
+function importGraph(
+  sources: readonly { rel: string; text: string }[],
+  known: ReadonlySet<string> = new Set(sources.map((f) => f.rel)),
+): { graph: Map<string, string[]>; unresolved: string[] } {
+  const unresolved: string[] = [];
+  const graph = new Map(
+    sources.map((f) => {
+      const targets = importsOf(f).flatMap((i) => {
+        const to = resolveImport(f.rel, i.spec, known);
+        if (!to && i.spec.startsWith('.')) unresolved.push(`${i.file}:${i.line}: '${i.spec}'`);
+        return to ?? [];
+      });
+      return [f.rel, [...new Set(targets)].sort()];
+    }),
+  );
+  return { graph, unresolved };
+}
+
+/**
+ * The cycles of a graph, one per strongly connected component (Tarjan), each named by the
+ * shortest closed path through the component's first node, "a → b → a", and the component's
+ * other members, whose cycles a fix of that path may leave: "a → b → a (with c)".
+ */
+function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  // Recursion is bounded by the number of nodes: each is entered once.
+  const connect = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) ?? 0);
+    stack.push(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!index.has(to)) {
+        connect(to);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(to) ?? 0));
+      } else if (stack.includes(to)) {
+        low.set(node, Math.min(low.get(node) ?? 0, index.get(to) ?? 0));
+      }
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component = stack.splice(stack.lastIndexOf(node));
+    const looped = component.length > 1 || (graph.get(node) ?? []).includes(node);
+    if (looped) components.push(component.sort());
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) connect(node);
+  return components
+    .map((component) => {
+      const loop = shortestLoop(graph, component);
+      const others = component.filter((node) => !loop.includes(node));
+      return `${loop.join(' → ')}${others.length > 0 ? ` (with ${others.join(', ')})` : ''}`;
+    })
+    .sort();
+}
+
+/** The shortest path from a component's first node back to itself, staying inside it (BFS). */
+function shortestLoop(
+  graph: ReadonlyMap<string, readonly string[]>,
+  component: string[],
+): string[] {
+  const start = component[0] ?? '';
+  const inside = new Set(component);
+  const cameFrom = new Map<string, string>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head] ?? '';
+    for (const to of graph.get(node) ?? []) {
+      if (to === start) {
+        const path = [node];
+        while (path[0] !== start) path.unshift(cameFrom.get(path[0] ?? '') ?? start);
+        return [...path, start];
+      }
+      if (inside.has(to) && !cameFrom.has(to)) {
+        cameFrom.set(to, node);
+        queue.push(to);
+      }
+    }
+  }
+  throw new Error(`component ${component.join(', ')} has no loop through ${start}`);
+}
+
 const CORE = ['sim', 'server', 'scenarios', 'engine'];
 const AMBIENT = [
   /\bMath\.random\b/,
@@ -124,6 +219,42 @@ describe('tidy', () => {
         );
     });
     expect(bad).toEqual([]);
+  });
+
+  test('no import cycles in src/, type-only imports included', () => {
+    const { graph, unresolved } = importGraph(code, new Set(files.map((f) => f.rel)));
+    // Every relative import is an edge of the graph, or a cycle could hide behind one it missed.
+    expect(unresolved).toEqual([]);
+    expect([...graph.values()].flat().length).toBeGreaterThan(graph.size);
+    expect(cyclesOf(graph)).toEqual([]);
+  });
+
+  test('the cycle finder names each cycle, resolves imports without an extension, and counts types', () => {
+    const { graph, unresolved } = importGraph([
+      { rel: 'src/a.ts', text: "import type { B } from './b.ts';\nimport 'pkg';" },
+      { rel: 'src/b.ts', text: "import { c } from './c';\nimport { g } from './g.ts';" },
+      { rel: 'src/c.ts', text: "export type { A } from './a.ts';" },
+      { rel: 'src/g.ts', text: "import {\n  type B,\n  b,\n} from './b.ts';" },
+      { rel: 'src/d.ts', text: "import View from './v.svelte';" },
+      {
+        rel: 'src/v.svelte',
+        text: '<script lang="ts">\n  import { s } from \'./s.svelte\';\n</script>',
+      },
+      { rel: 'src/s.svelte.ts', text: "import { d } from './d.ts';" },
+      { rel: 'src/e.ts', text: "import { e } from './e.ts';" },
+      { rel: 'src/f.ts', text: "import { a } from './a.ts';\nimport { x } from './x.ts';" },
+    ]);
+    expect(unresolved).toEqual(["src/f.ts:2: './x.ts'"]);
+    expect(cyclesOf(graph)).toEqual([
+      'src/a.ts → src/b.ts → src/c.ts → src/a.ts (with src/g.ts)',
+      'src/d.ts → src/v.svelte → src/s.svelte.ts → src/d.ts',
+      'src/e.ts → src/e.ts',
+    ]);
+    graph.set('src/c.ts', []);
+    graph.set('src/g.ts', []);
+    graph.set('src/s.svelte.ts', []);
+    graph.set('src/e.ts', []);
+    expect(cyclesOf(graph)).toEqual([]);
   });
 
   test('the deterministic core has no ambient randomness, time, timers or DOM', () => {
