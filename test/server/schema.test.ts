@@ -1,4 +1,4 @@
-// The schema backs the invariants where SQLite can: unique keys, legal transitions, frozen responses.
+// The schema backs the invariants where SQLite can: unique keys, legal transitions, frozen responses, stale writes.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import { loadSql } from '../support/sql.ts';
@@ -52,5 +52,43 @@ describe('schema', () => {
     const db = freshDb(SQL);
     db.run(KEY, { $scope: 'a', $key: 'k' });
     expect(() => db.run(`UPDATE idempotency_keys SET state = 'COMPLETED'`)).toThrow(/CHECK/);
+  });
+});
+
+describe('stale_writes (schema)', () => {
+  const TAKE_OVER = `UPDATE idempotency_keys SET lease_token = 2, written_by_token = 2, lease_owner = 'x2'`;
+  const write = (token: number) =>
+    `UPDATE idempotency_keys SET recovery_point = 'order_created', written_by_token = ${token}`;
+
+  function takenOver() {
+    const db = freshDb(SQL);
+    db.run(KEY, { $scope: 'a', $key: 'k' });
+    db.run(TAKE_OVER);
+    return db;
+  }
+
+  test("a write by a token below the row's is recorded, and goes through", () => {
+    const db = takenOver();
+    expect(db.run(write(1))).toBe(1);
+    expect(
+      db.all('SELECT key_id, scope, idem_key, writer_token, lease_token FROM stale_writes'),
+    ).toEqual([{ key_id: 1, scope: 'a', idem_key: 'k', writer_token: 1, lease_token: 2 }]);
+  });
+
+  test("the takeover itself and a write by the row's own token are not", () => {
+    const db = takenOver();
+    db.run(write(2));
+    expect(db.all('SELECT * FROM stale_writes')).toEqual([]);
+  });
+
+  test('a stale write that rolls back leaves no record: only committed writes count', () => {
+    const db = takenOver();
+    expect(() =>
+      db.transaction(() => {
+        db.run(write(1));
+        throw new Error('the step failed after its write');
+      }),
+    ).toThrow('the step failed');
+    expect(db.all('SELECT * FROM stale_writes')).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-// global-key-scope, no-fingerprint, cache-5xx, no-lease-expiry and lease-no-fence on real sql.js,
-// step by step next to the correct store; and the schema's record of stale writes.
+// The key store with one flaw each (global-key-scope … new-key-per-retry), step by step beside the correct store.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import { cache5xx } from '../../src/server/strategies/cache-5xx.ts';
@@ -7,11 +6,12 @@ import { globalKeyScope } from '../../src/server/strategies/global-key-scope.ts'
 import { idempotencyKey } from '../../src/server/strategies/idempotency-key.ts';
 import { leaseNoFence } from '../../src/server/strategies/lease-no-fence.ts';
 import { noFingerprint } from '../../src/server/strategies/no-fingerprint.ts';
+import { newKeyPerRetry } from '../../src/server/strategies/new-key-per-retry.ts';
 import { noLeaseExpiry } from '../../src/server/strategies/no-lease-expiry.ts';
 import type { ServerConfig, Strategy } from '../../src/server/strategy.ts';
 import type { ProviderPolicy } from '../../src/sim/provider.ts';
 import { loadSql } from '../support/sql.ts';
-import { freshDb, payment, serve } from '../support/server.ts';
+import { payment, serve } from '../support/server.ts';
 
 let SQL: SqlJsStatic;
 beforeAll(async () => {
@@ -212,43 +212,17 @@ describe('lease-no-fence', () => {
   });
 });
 
-describe('stale_writes (schema)', () => {
-  const KEY = `INSERT INTO idempotency_keys (scope, idem_key, method, path, fingerprint, request_params, lease_owner,
-  lease_expires_at, created_at, last_run_at, expires_at)
-VALUES ('a', 'k', 'POST', '/payments', 'fp', '{}', 'x1', 100, 0, 0, 1000)`;
-  const TAKE_OVER = `UPDATE idempotency_keys SET lease_token = 2, written_by_token = 2, lease_owner = 'x2'`;
-  const write = (token: number) =>
-    `UPDATE idempotency_keys SET recovery_point = 'order_created', written_by_token = ${token}`;
-
-  function takenOver() {
-    const db = freshDb(SQL);
-    db.run(KEY);
-    db.run(TAKE_OVER);
-    return db;
-  }
-
-  test("a write by a token below the row's is recorded, and goes through", () => {
-    const db = takenOver();
-    expect(db.run(write(1))).toBe(1);
-    expect(
-      db.all('SELECT key_id, scope, idem_key, writer_token, lease_token FROM stale_writes'),
-    ).toEqual([{ key_id: 1, scope: 'a', idem_key: 'k', writer_token: 1, lease_token: 2 }]);
+describe('new-key-per-retry', () => {
+  test('is the correct key store on the server; only its client is wrong', () => {
+    expect(newKeyPerRetry.create).toBe(idempotencyKey.create);
+    expect(newKeyPerRetry.client).toEqual({ newKeyPerAttempt: true });
+    expect(newKeyPerRetry.correct).toBe(false);
   });
 
-  test("the takeover itself and a write by the row's own token are not", () => {
-    const db = takenOver();
-    db.run(write(2));
-    expect(db.all('SELECT * FROM stale_writes')).toEqual([]);
-  });
-
-  test('a stale write that rolls back leaves no record: only committed writes count', () => {
-    const db = takenOver();
-    expect(() =>
-      db.transaction(() => {
-        db.run(write(1));
-        throw new Error('the step failed after its write');
-      }),
-    ).toThrow('the step failed');
-    expect(db.all('SELECT * FROM stale_writes')).toEqual([]);
+  test('each new key is a new request to the store: two keys, two charges', () => {
+    const { provider, start } = setup(newKeyPerRetry);
+    start(payment('key-1')).finish(0);
+    start(payment('key-2')).finish(5000);
+    expect(provider.ledger.map((c) => c.key)).toEqual(['ik-1', 'ik-2']);
   });
 });

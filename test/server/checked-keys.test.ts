@@ -1,12 +1,8 @@
-// check-then-insert, key-after-effect, upsert and new-key-per-retry on real sql.js, driven step by step.
+// check-then-insert and key-after-effect, the strategies on the unconstrained checked_keys table, step by step.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { SqlJsStatic } from 'sql.js';
 import { checkThenInsert } from '../../src/server/strategies/check-then-insert.ts';
-import { idempotencyKey } from '../../src/server/strategies/idempotency-key.ts';
 import { keyAfterEffect } from '../../src/server/strategies/key-after-effect.ts';
-import { naive } from '../../src/server/strategies/naive.ts';
-import { newKeyPerRetry } from '../../src/server/strategies/new-key-per-retry.ts';
-import { upsert } from '../../src/server/strategies/upsert.ts';
 import type { Strategy, ServerConfig } from '../../src/server/strategy.ts';
 import type { ProviderPolicy } from '../../src/sim/provider.ts';
 import { loadSql } from '../support/sql.ts';
@@ -124,93 +120,5 @@ describe('key-after-effect', () => {
     expect(retry.finish(5000).headers['Idempotent-Replayed']).toBe('true');
     expect(retry.steps).toEqual(['check-key']);
     expect(provider.ledger).toHaveLength(1);
-  });
-});
-
-describe('upsert', () => {
-  test('the first request claims the intent, creates the order and charges with a key derived from it', () => {
-    const { provider, start, db } = setup(upsert);
-    const first = start(payment(undefined));
-    expect(first.finish(0)).toMatchObject({
-      status: 201,
-      headers: { Location: '/payments/ord_1' },
-      body: { order: 'ord_1', status: 'paid', charge: 'ch_1' },
-    });
-    expect(first.steps).toEqual(['create-order', 'charge-card', 'record-charge']);
-    expect(provider.ledger.map((c) => c.key)).toEqual(['order-1']);
-    expect(db.get('SELECT scope, intent, order_id FROM intent_orders')).toEqual({
-      scope: 'customer-1',
-      intent: 'pi_1',
-      order_id: 1,
-    });
-  });
-
-  test('a repeat gets the existing order with 200: no stored answer, so no replay header', () => {
-    const { provider, start } = setup(upsert);
-    const original = start().finish(0);
-    const repeat = start(payment('another-key')).finish(5000);
-    expect(repeat.status).toBe(200);
-    expect(repeat.body).toEqual(original.body);
-    expect(repeat.headers['Idempotent-Replayed']).toBeUndefined();
-    expect(provider.ledger).toHaveLength(1);
-  });
-
-  test('a repeat while the first is still paying gets 409, and does nothing', () => {
-    const { provider, start, count } = setup(upsert);
-    const first = start();
-    first.step(0); // create-order
-    expect(start().finish(5).status).toBe(409);
-    expect(first.finish(10).status).toBe(201);
-    expect(count('orders')).toBe(1);
-    expect(provider.ledger).toHaveLength(1);
-  });
-
-  test('the same intent with another amount is refused with 422', () => {
-    const { start } = setup(upsert);
-    start().finish(0);
-    expect(start(payment('key-1', { amount: 9900 })).finish(100).status).toBe(422);
-  });
-
-  test('the intent is the natural key per client: another client with the same intent pays on its own', () => {
-    const { provider, start } = setup(upsert);
-    start().finish(0);
-    expect(start(payment('key-1', { client: 'customer-2' })).finish(10).status).toBe(201);
-    expect(provider.ledger.map((c) => c.key)).toEqual(['order-1', 'order-2']);
-  });
-
-  test('after a failed charge exactly one repeat charges again, with the same provider key', () => {
-    const { provider, start, count } = setup(upsert, { outageUntilMs: 1000 });
-    expect(start().finish(0).status).toBe(503);
-    const a = start();
-    const b = start();
-    a.step(2000); // create-order: takes the failed charge over
-    expect(b.finish(2001).status).toBe(409);
-    expect(a.finish(2002).status).toBe(201);
-    expect(a.steps).toEqual(['create-order', 'charge-card', 'record-charge']);
-    expect(count('orders')).toBe(1);
-    expect(provider.ledger.map((c) => c.key)).toEqual(['order-1']);
-  });
-
-  test('its table leaves orders unconstrained: naive on the same schema still makes two orders', () => {
-    const { start, count } = setup(naive);
-    start().finish(0);
-    start().finish(10);
-    expect(count('orders')).toBe(2);
-    expect(count('intent_orders')).toBe(0);
-  });
-});
-
-describe('new-key-per-retry', () => {
-  test('is the correct key store on the server; only its client is wrong', () => {
-    expect(newKeyPerRetry.create).toBe(idempotencyKey.create);
-    expect(newKeyPerRetry.client).toEqual({ newKeyPerAttempt: true });
-    expect(newKeyPerRetry.correct).toBe(false);
-  });
-
-  test('each new key is a new request to the store: two keys, two charges', () => {
-    const { provider, start } = setup(newKeyPerRetry);
-    start(payment('key-1')).finish(0);
-    start(payment('key-2')).finish(5000);
-    expect(provider.ledger.map((c) => c.key)).toEqual(['ik-1', 'ik-2']);
   });
 });
