@@ -1,6 +1,6 @@
 // The four ways real systems answer for an idempotency key: the IETF draft, Stripe (API v1),
 // brandur's Stripe-like Postgres design, and AWS Lambda Powertools. Same store, different
-// answers, retention, leases and policy on what gets stored (SEMANTICS.md §1, profile table).
+// answers, retention, leases and policy on what gets stored.
 
 import type { HttpResponse } from '../sim/http.ts';
 import { json, problem } from './responses.ts';

@@ -1,5 +1,5 @@
 // The key store's claim, the first step of every keyed route: validate the key, claim it
-// atomically, or decide from the row that already holds it (SEMANTICS.md §1.4, as the profile answers).
+// atomically, or decide from the row that already holds it, as the profile answers.
 
 import type { StepInput, StepOutcome } from '../../sim/handler.ts';
 import { IDEMPOTENCY_KEY } from '../../sim/http.ts';

@@ -1,6 +1,6 @@
-// The key store's atomic phases (SEMANTICS.md §1.5–1.6): each local phase commits its writes
-// together with the key's new recovery point, fenced by the execution's lease token; the last
-// stores the answer; a failure is handled as the profile says. Every route's phases are built of them.
+// The key store's atomic phases: each local phase commits its writes together with the key's new
+// recovery point, fenced by the execution's lease token; the last stores the answer; a failure is
+// handled as the profile says. Every route's phases are built of these.
 
 import type { ForeignReply, StepInput, StepOutcome } from '../../sim/handler.ts';
 import type { HttpResponse } from '../../sim/http.ts';
@@ -36,7 +36,7 @@ export function complete(store: KeyStore, input: StepInput, response: HttpRespon
   fenced(input, changed);
 }
 
-/** A foreign system failed: what happens to the key is the profile's policy (SEMANTICS.md §1.9). */
+/** A foreign system failed: what happens to the key is the profile's policy (`onFailure`). */
 export function failed(
   store: KeyStore,
   input: StepInput,

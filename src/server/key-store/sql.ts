@@ -53,7 +53,7 @@ export const FENCED_WRITES = keyWrites(
 );
 
 /**
- * Bug B10: by id alone. The token is handed out and written down but never checked, so an
+ * The lease-no-fence bug: by id alone. The token is handed out and written down but never checked, so an
  * owner whose lease was taken over still writes (the schema records it in stale_writes).
  */
 export const UNFENCED_WRITES = keyWrites('id = $id');

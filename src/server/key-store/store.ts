@@ -11,13 +11,13 @@ export interface KeyStore {
   readonly db: Db;
   readonly config: ServerConfig;
   readonly profile: Profile;
-  /** Whose keys a request's key is one of: keys are unique per client (SEMANTICS.md §1.2). */
+  /** Whose keys a request's key is one of: keys are unique per client, not across clients. */
   readonly scope: (request: HttpRequest) => string;
-  /** How an execution writes its key: fenced by its lease token (SEMANTICS.md §1.5). */
+  /** How an execution writes its key: fenced by its lease token, so a stale owner changes nothing. */
   readonly writes: KeyWrites;
 }
 
-/** The store as SEMANTICS.md §1 specifies it, answering like the configured profile. */
+/** The correct store, answering like the configured profile. */
 export function keyStore(db: Db, config: ServerConfig): KeyStore {
   return {
     db,

@@ -10,10 +10,10 @@ import {
   insertBooking,
   markBookingPaid,
   markSeated,
-  plainFlightSteps,
+  plainBookingSteps,
   seatCall,
   tripOf,
-} from '../flights.ts';
+} from '../bookings.ts';
 import { advance, complete, failed } from '../key-store/phases.ts';
 import type { KeyStore } from '../key-store/store.ts';
 import { chargeCall } from '../payments.ts';
@@ -43,7 +43,7 @@ export function bookingsRoute(flaws: BookingFlaws = {}): Route {
       seat_reserved: 'confirm-booking',
     },
     phases: (store) => bookingPhases(store, flaws),
-    plain: (db, prefix) => plainFlightSteps(db, prefix),
+    plain: (db, prefix) => plainBookingSteps(db, prefix),
   };
 }
 

@@ -1,4 +1,4 @@
-// cache-5xx (bug B5): the key store that stores a transient 5xx as the key's final answer. Once
+// cache-5xx (buggy): the key store that stores a transient 5xx as the key's final answer. Once
 // the provider recovers, every retry with that key still gets the error.
 
 import type { Strategy } from '../strategy.ts';

@@ -1,4 +1,4 @@
-// check-then-insert (bug B1): SELECT the key in one transaction, INSERT it in the next, on a table
+// check-then-insert (buggy): SELECT the key in one transaction, INSERT it in the next, on a table
 // without a unique constraint. Two requests that both look before either writes both run.
 
 import { orderCreated, plainPaymentSteps } from '../payments.ts';

@@ -1,4 +1,4 @@
-// global-key-scope (bug B3): the key store with one key space for every client. A client that
+// global-key-scope (buggy): the key store with one key space for every client. A client that
 // sends a key another client already used is answered from the other client's row.
 
 import type { Strategy } from '../strategy.ts';

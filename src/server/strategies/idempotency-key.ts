@@ -27,8 +27,8 @@ export const idempotencyKey: Strategy = {
 };
 
 /**
- * What a variant changes (a bug of SEMANTICS.md §3, or the outbox): the store itself, or one of
- * the routes it serves.
+ * What a variant changes (one bug, or the outbox): the store itself, or one of the routes it
+ * serves.
  */
 export interface Variant {
   readonly store?: (store: KeyStore) => KeyStore;

@@ -1,7 +1,7 @@
-// key-after-effect (bug B2): pays first and writes the key, with its answer, only in the last
+// key-after-effect (buggy): pays first and writes the key, with its answer, only in the last
 // step. A crash between the charge and that write, or a duplicate meanwhile, pays again.
 
-import { BOOKINGS_PATH, bookingConfirmed, plainFlightSteps } from '../flights.ts';
+import { BOOKINGS_PATH, bookingConfirmed, plainBookingSteps } from '../bookings.ts';
 import { orderCreated, plainPaymentSteps } from '../payments.ts';
 import { respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
@@ -21,7 +21,7 @@ export const keyAfterEffect: Strategy = {
       'check-key': (input) =>
         checkKey(db, input, isBooking(input.request.path) ? 'create-booking' : 'create-order'),
       ...plainPaymentSteps(db, '', { then: 'store-key' }),
-      ...plainFlightSteps(db, '', { then: 'store-key' }),
+      ...plainBookingSteps(db, '', { then: 'store-key' }),
       'store-key': (input) => {
         const response = isBooking(input.request.path)
           ? bookingConfirmed(db, Number(input.locals.bookingId))

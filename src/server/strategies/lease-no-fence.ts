@@ -1,4 +1,4 @@
-// lease-no-fence (bug B10): the key store whose writes never check the lease token. A stalled
+// lease-no-fence (buggy): the key store whose writes never check the lease token. A stalled
 // owner whose lease was taken over wakes up and keeps writing, and calls the provider again.
 
 import { UNFENCED_WRITES } from '../key-store/sql.ts';

@@ -1,4 +1,4 @@
-// new-key-per-retry (bug B7): the server is the correct key store; the client mints a fresh key
+// new-key-per-retry (buggy): the server is the correct key store; the client mints a fresh key
 // for every attempt, so each retry is a new request to it.
 
 import type { Strategy } from '../strategy.ts';

@@ -1,4 +1,4 @@
-// no-fingerprint (bug B4): the key store without the payload check. A key reused for another
+// no-fingerprint (buggy): the key store without the payload check. A key reused for another
 // request is answered as if it were the first one again.
 
 import type { Strategy } from '../strategy.ts';

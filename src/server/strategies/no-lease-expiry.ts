@@ -1,4 +1,4 @@
-// no-lease-expiry (bug B9): the key store whose in-progress lock lasts as long as the key. A
+// no-lease-expiry (buggy): the key store whose in-progress lock lasts as long as the key. A
 // request that dies mid-flight leaves its key answering 409 until the key expires.
 
 import type { Strategy } from '../strategy.ts';

@@ -1,4 +1,4 @@
-// upsert (S3): the natural key (client, payment intent) is claimed with INSERT … ON CONFLICT DO
+// upsert: the natural key (client, payment intent) is claimed with INSERT … ON CONFLICT DO
 // NOTHING before anything happens; a repeat finds the order instead of making another.
 
 import type { StepInput } from '../../sim/handler.ts';

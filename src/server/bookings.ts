@@ -83,7 +83,7 @@ export function bookingFailed(status: number, reason: string): HttpResponse {
 }
 
 /** How a strategy that wraps the plain booking bends it. */
-export interface FlightHooks {
+export interface BookingHooks {
   /** The step a recorded seat leads to; without one, recording the seat answers 201. */
   readonly then?: string;
 }
@@ -93,10 +93,10 @@ export interface FlightHooks {
  * reserve-seat → record-seat. Step names carry `prefix`, so a key store can run these same
  * steps for a request it accepts without a key.
  */
-export function plainFlightSteps(
+export function plainBookingSteps(
   db: Db,
   prefix = '',
-  hooks: FlightHooks = {},
+  hooks: BookingHooks = {},
 ): Record<string, Step> {
   const failed = (input: StepInput) =>
     respond(
