@@ -80,9 +80,10 @@ export class StrategyTally {
       if (!mine) throw new Error(`${this.strategy}: invariant "${given.id}" is not checked here`);
       mine.broken += given.broken;
       // Bounded: at most twice FAILING_SEEDS_SHOWN before the cut.
-      mine.seeds = [...mine.seeds, ...given.seeds.slice(0, FAILING_SEEDS_SHOWN)]
-        .sort((a, b) => a - b)
-        .slice(0, FAILING_SEEDS_SHOWN);
+      if (given.seeds.length > 0)
+        mine.seeds = [...mine.seeds, ...given.seeds.slice(0, FAILING_SEEDS_SHOWN)]
+          .sort((a, b) => a - b)
+          .slice(0, FAILING_SEEDS_SHOWN);
     }
     for (const [name, histogram] of effects) {
       let mine = this.histograms.get(name);
