@@ -11,4 +11,10 @@ console.log(
 console.log(module.formatTable(rows));
 if (rows.some((r) => !r.invariantsHold))
   console.log('WARNING: an invariant broke during the benchmark');
-console.log(JSON.stringify(summary));
+const { module: batches } = await runnerImport('/src/engine/batch-bench.ts', { logLevel: 'error' });
+const batchRows = await batches.benchBatches(SQL, () => performance.now());
+console.log(
+  `\nBatch throughput — each story's default strategies, traces off, strategy-runs per second`,
+);
+console.log(batches.formatBatchTable(batchRows));
+console.log(JSON.stringify({ ...summary, batchRunsPerSec: batches.batchRunsPerSec(batchRows) }));

@@ -1,6 +1,7 @@
 // The browser benchmark page's script: asks the engine worker for the benchmark and shows it.
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../worker/engine.worker.ts';
+import { batchRunsPerSec, formatBatchTable } from '../engine/batch-bench.ts';
 import { formatTable } from './format.ts';
 
 const output = document.getElementById('result');
@@ -14,7 +15,10 @@ const sizes = new URLSearchParams(location.search).get('sizes')?.split(',').map(
 
 try {
   const { rows, summary } = await api.benchmark(sizes);
-  if (output) output.textContent = `${formatTable(rows)}\n${JSON.stringify(summary)}`;
+  const batches = await api.batchBenchmark();
+  const all = { ...summary, batchRunsPerSec: batchRunsPerSec(batches) };
+  if (output)
+    output.textContent = `${formatTable(rows)}\n\nBatch throughput, one worker (strategy-runs/s)\n${formatBatchTable(batches)}\n${JSON.stringify(all)}`;
   document.body.dataset.done = 'true';
 } catch (error) {
   if (output)

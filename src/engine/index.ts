@@ -5,27 +5,43 @@ import type { SqlJsStatic } from 'sql.js';
 import { SCENARIOS } from '../scenarios/index.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
+import { runBatch } from './batch.ts';
 import { traceHash } from './hash.ts';
 import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
 import { takeSnapshot } from './snapshot.ts';
+import { runSweep } from './sweep.ts';
 import { readTables } from './tables.ts';
 import type {
+  BatchHooks,
+  BatchOptions,
+  BatchResult,
   RunOptions,
   RunResult,
   ScenarioInfo,
   Snapshot,
   SnapshotOptions,
   StrategyRun,
+  SweepOptions,
+  SweepResult,
 } from './types.ts';
 import { validateRun } from './validate.ts';
 
 export type * from './types.ts';
+// Pure helpers for hosts of batches: split seeds over workers and merge; rates with intervals.
+export { mergeBatches, partitionSeeds } from './partition.ts';
+export { wilson, type Interval } from './stats.ts';
+export { MAX_BATCH_SEEDS } from './batch.ts';
+export { MAX_SWEEP_VALUES } from './sweep.ts';
 
 export interface Engine {
   scenarios(): ScenarioInfo[];
   run(options: RunOptions): RunResult;
   /** One strategy's server database right after trace event `seq`: the inspector's view. */
   snapshot(options: SnapshotOptions): Snapshot;
+  /** `run` over seeds `from` … `from + count - 1`, traces off, counted per strategy; async so progress and cancel get through. */
+  batch(options: BatchOptions, hooks?: BatchHooks): Promise<BatchResult>;
+  /** One batch per value of one knob. */
+  sweep(options: SweepOptions, hooks?: BatchHooks): Promise<SweepResult>;
 }
 
 function describe(scenario: Scenario): ScenarioInfo {
@@ -87,5 +103,7 @@ export function createEngine(SQL: SqlJsStatic): Engine {
       return { scenario: scenario.id, seed, faults, knobs, runs };
     },
     snapshot: (options) => takeSnapshot(SQL, image, options),
+    batch: (options, hooks) => runBatch(SQL, image, options, hooks),
+    sweep: (options, hooks) => runSweep(SQL, image, options, hooks),
   };
 }

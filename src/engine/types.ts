@@ -95,3 +95,96 @@ export interface Snapshot {
   /** The database file (SQLite format 3) at that moment. */
   readonly bytes: Uint8Array;
 }
+
+/** A contiguous range of seeds: `from`, `from + 1`, … `from + count - 1`. */
+export interface SeedRange {
+  readonly from: number;
+  readonly count: number;
+}
+
+/** `run`'s options, one seed range instead of one seed. `seeds.count` is 1 to MAX_BATCH_SEEDS (100,000). */
+export interface BatchOptions extends Omit<RunOptions, 'seed'> {
+  readonly seeds: SeedRange;
+}
+
+export interface BatchHooks {
+  /** Seeds done of seeds asked (over every point of a sweep); at least every slice, and once at the end. */
+  onProgress?(done: number, total: number): void;
+  /** Cancels between seeds: the call resolves with what ran so far, marked `partial: true`. */
+  readonly signal?: AbortSignal;
+  /**
+   * Lets the host's event loop run between slices (a macrotask: setTimeout(0) in a worker,
+   * setImmediate in Node), so that a cancel can arrive. The engine may not touch timers itself
+   * (no ambient time in the core), so the host brings it; the default lets only microtasks run.
+   */
+  readonly pause?: () => Promise<void>;
+  /**
+   * The host's clock in ms. With it a slice ends after ~50 ms of work; without it, after 16
+   * strategy-runs (a few to ~50 ms a run here). Only pacing depends on it, never a result.
+   */
+  readonly now?: () => number;
+}
+
+export interface InvariantTally {
+  readonly id: string;
+  readonly title: string;
+  /** Runs in which this invariant broke. */
+  readonly broken: number;
+  /** The first FAILING_SEEDS_SHOWN (20) seeds on which it broke, ascending. */
+  readonly seeds: number[];
+}
+
+export interface EffectSummary {
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+  /** `[value, runs]` for every value seen, ascending by value. */
+  readonly histogram: [number, number][];
+}
+
+export interface StrategySummary {
+  readonly strategy: string;
+  readonly runs: number;
+  /** Runs with at least one broken invariant. */
+  readonly violated: number;
+  /** The invariants `run` checks under these knobs, in its order. */
+  readonly invariants: InvariantTally[];
+  /** Per effect (the story's in its order, then any other by name), as `run` counts them. */
+  readonly effects: Record<string, EffectSummary>;
+}
+
+export interface BatchResult {
+  readonly scenario: string;
+  readonly knobs: KnobValues;
+  readonly faults: boolean;
+  /** The seeds run: the range asked, or after a cancel the part of it that ran. */
+  readonly seeds: SeedRange;
+  readonly strategies: StrategySummary[];
+  /** Present (true) only when cancelled before the end. */
+  readonly partial?: true;
+}
+
+/** A batch per value of one knob; every value is checked as a knob value. */
+export interface SweepOptions extends BatchOptions {
+  readonly knob: string;
+  /** 1 to MAX_SWEEP_VALUES (50) distinct values. */
+  readonly values: readonly unknown[];
+}
+
+export interface SweepPoint {
+  readonly value: KnobValues[string];
+  readonly strategies: StrategySummary[];
+  readonly partial?: true;
+}
+
+export interface SweepResult {
+  readonly scenario: string;
+  readonly faults: boolean;
+  readonly seeds: SeedRange;
+  /** The knobs of every point but the swept one. */
+  readonly knobs: KnobValues;
+  readonly knob: string;
+  /** One per value run, in the order given; after a cancel the last may be partial. */
+  readonly points: SweepPoint[];
+  readonly partial?: true;
+}

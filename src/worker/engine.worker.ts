@@ -6,6 +6,7 @@ import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { SqlJsStatic } from 'sql.js';
 import { runBenchmark, type BenchSummary } from '../bench/benchmark.ts';
 import type { BenchRow } from '../bench/format.ts';
+import { benchBatches, type BatchBenchRow } from '../engine/batch-bench.ts';
 import type { SnapshotOptions } from '../engine/index.ts';
 import { Inspection, type QueryAnswer, type SnapshotView } from './query.ts';
 import {
@@ -70,6 +71,11 @@ const api = {
   async benchmark(sizes?: number[]): Promise<{ rows: BenchRow[]; summary: BenchSummary }> {
     const { SQL } = await load();
     return runBenchmark(SQL, () => performance.now(), sizes);
+  },
+  /** Batch throughput of every story in this one worker (src/engine/batch-bench.ts). */
+  async batchBenchmark(): Promise<BatchBenchRow[]> {
+    const { SQL } = await load();
+    return benchBatches(SQL, () => performance.now());
   },
 };
 
