@@ -1,11 +1,8 @@
 // What a run writes down besides its trace: effects, answers, tries per layer, job runs — the facts it hands back.
 
+import type { ForeignSystem } from './handler.ts';
 import type { Kernel } from './kernel.ts';
 import type { Answer, AttemptRecord, EffectRecord, JobRun } from './world.ts';
-
-/** Who an effect belongs to in the trace: the foreign system that did it, else the server. */
-const effectActor = (name: string) =>
-  name === 'card-charged' ? 'psp' : name === 'seat-booked' ? 'airline' : 'server';
 
 export class Records {
   readonly effects: Record<string, number> = {};
@@ -19,12 +16,18 @@ export class Records {
     this.#k = k;
   }
 
-  /** Counts an effect and traces it; returns the effect event's seq. */
-  effect(name: string, subject: string, ref: string | undefined, cause: number): number {
+  /** Counts an effect and traces it as `actor`'s (the server, or the foreign system that did it); returns its seq. */
+  effect(
+    actor: 'server' | ForeignSystem,
+    name: string,
+    subject: string,
+    ref: string | undefined,
+    cause: number,
+  ): number {
     this.effects[name] = (this.effects[name] ?? 0) + 1;
     this.effectLog.push({ name, subject, at: this.#k.now });
     return this.#k.emit({
-      actor: effectActor(name),
+      actor,
       kind: 'effect',
       name,
       subject,

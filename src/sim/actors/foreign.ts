@@ -112,7 +112,13 @@ export class Foreign {
     const fate = attempt.try === 1 ? label : `${label}/try:${attempt.try}`;
     const answer = ledger.carryOut(call, k.now);
     const seq = answer.done
-      ? this.#records.effect(SYSTEMS[call.system].effect, call.intent, answer.done.id, cause)
+      ? this.#records.effect(
+          call.system,
+          SYSTEMS[call.system].effect,
+          call.intent,
+          answer.done.id,
+          cause,
+        )
       : cause;
     // A system slower than the server's timeout answers after the server stopped listening.
     const timeoutMs = this.#retry(call.system)?.timeoutMs ?? null;

@@ -115,7 +115,7 @@ export class Server {
       cause,
     });
     for (const effect of result.effects)
-      this.#records.effect(effect.name, effect.subject, undefined, seq);
+      this.#records.effect('server', effect.name, effect.subject, undefined, seq);
     const crashLabel = `server/${refLabel(exec.ref)}/crash-after:${step}`;
     const pinned = pinnedTo(k.world.pinned?.crashAfter, exec.ref, step) !== undefined;
     if (!result.error && (pinned || k.choices.chance(crashLabel, k.world.server.crash))) {
