@@ -152,6 +152,7 @@ export interface SimulationResult {
   readonly effects: Record<string, number>;
   /** Every effect in order: what happened to whom, and when. */
   readonly effectLog: readonly EffectRecord[];
+  /** The payment provider's ledger: every charge it made (empty without a provider). */
   readonly ledger: readonly Charge[];
   /** The airline's ledger: every seat it booked (empty without an airline). */
   readonly bookings: readonly SeatBooking[];
