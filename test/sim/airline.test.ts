@@ -6,7 +6,7 @@ import { RecordingChoices, SeededChoices } from '../../src/sim/choices.ts';
 import type { ForeignCall, ForeignReply, Handler } from '../../src/sim/handler.ts';
 import { simulate, type World } from '../../src/sim/simulation.ts';
 import { Trace } from '../../src/sim/trace.ts';
-import { world, type WorldLayer } from '../support/world.ts';
+import { payer, world, type WorldLayer } from '../support/world.ts';
 
 const UP: AirlinePolicy = { latencyMs: 400, honoursKeys: true, outageUntilMs: 0, lostReply: 0 };
 const seat = (key?: string): ForeignCall => ({
@@ -170,28 +170,8 @@ describe('simulate with an airline', () => {
 
   test('a world without an airline refuses a call to one, and leaves the payment path alone', () => {
     expect(() => run(world(TRIP))).toThrow(/no airline/);
-    const pspOnly: Handler = {
-      ...tripHandler(true),
-      run: (step, input) =>
-        step === 'charge'
-          ? {
-              outcome: {
-                kind: 'call',
-                call: { system: 'psp', intent: 'pi_1', amountCents: 100 },
-                step: 'answer',
-              },
-              effects: [],
-            }
-          : {
-              outcome: {
-                kind: 'respond',
-                response: { status: input.reply?.ok ? 201 : 502, headers: {}, body: null },
-              },
-              effects: [],
-            },
-    };
     const trace = new Trace(true);
-    const result = simulate(world(TRIP), pspOnly, new SeededChoices(1), trace);
+    const result = simulate(world(TRIP), payer(), new SeededChoices(1), trace);
     expect(result.bookings).toEqual([]);
     expect(trace.events.some((e) => e.actor === 'airline')).toBe(false);
     expect(result.effects).toEqual({ 'card-charged': 1 });

@@ -1,34 +1,9 @@
 // Foreign systems are optional: a world without a payment provider runs, and a call to a missing system is a programmer error.
 import { describe, expect, test } from 'vitest';
 import { SeededChoices } from '../../src/sim/choices.ts';
-import type { Handler } from '../../src/sim/handler.ts';
 import { simulate } from '../../src/sim/simulation.ts';
 import { Trace } from '../../src/sim/trace.ts';
-import { echoHandler, world } from '../support/world.ts';
-
-/** Charges the card once, then answers with what the provider said. */
-const payer: Handler = {
-  firstStep: () => 'pay',
-  jobs: [],
-  run: (step, input) =>
-    step === 'pay'
-      ? {
-          outcome: {
-            kind: 'call',
-            call: { system: 'psp', intent: 'pi_1', amountCents: 100, key: 'k' },
-            step: 'answer',
-          },
-          effects: [],
-        }
-      : {
-          outcome: {
-            kind: 'respond',
-            response: { status: input.reply?.ok ? 201 : 502, headers: {}, body: null },
-          },
-          effects: [],
-        },
-  restart: () => undefined,
-};
+import { echoHandler, payer, world } from '../support/world.ts';
 
 describe('a world without a payment provider', () => {
   test('runs a consumer that calls none, with an empty ledger', () => {
@@ -47,13 +22,13 @@ describe('a world without a payment provider', () => {
 
   test('a step that calls the provider there fails loudly, naming the system', () => {
     const run = () =>
-      simulate(world({ provider: null }), payer, new SeededChoices(1), new Trace(false));
+      simulate(world({ provider: null }), payer('k'), new SeededChoices(1), new Trace(false));
     expect(run).toThrow(/called psp, but this world has no psp/);
   });
 
   test('with a provider, the same step charges once and is answered 201 after its round trip', () => {
     const trace = new Trace(true);
-    const result = simulate(world(), payer, new SeededChoices(1), trace);
+    const result = simulate(world(), payer('k'), new SeededChoices(1), trace);
     expect(result.ledger.map((c) => [c.id, c.key])).toEqual([['ch_1', 'k']]);
     const reply = trace.events.find((e) => e.kind === 'reply');
     // Delivered at 50, called at once; 100 ms round trip there and back.

@@ -14,7 +14,7 @@ import type { Handler } from '../../src/sim/handler.ts';
 import { IDEMPOTENCY_KEY, type HttpRequest } from '../../src/sim/http.ts';
 import { simulate, type World } from '../../src/sim/simulation.ts';
 import { Trace, type TraceEvent } from '../../src/sim/trace.ts';
-import { echoHandler, world, type WorldLayer } from '../support/world.ts';
+import { echoHandler, payer, world, type WorldLayer } from '../support/world.ts';
 
 const retry3: RetryPolicy = {
   retries: 3,
@@ -74,35 +74,6 @@ describe('gateway policy', () => {
     expect(forwarded(request, null)).toBe(request);
     expect(forwarded(request, 'key_1').headers[IDEMPOTENCY_KEY]).toBe('key_1');
   });
-});
-
-/** A handler that charges the card once per execution, with or without a provider key. */
-const payer = (key: string | undefined): Handler => ({
-  firstStep: () => 'pay',
-  jobs: [],
-  run: (step, input) =>
-    step === 'pay'
-      ? {
-          outcome: {
-            kind: 'call',
-            call: {
-              system: 'psp',
-              intent: 'pi_1',
-              amountCents: 100,
-              ...(key ? { key } : {}),
-            },
-            step: 'done',
-          },
-          effects: [],
-        }
-      : {
-          outcome: {
-            kind: 'respond',
-            response: { status: input.reply?.ok ? 201 : 502, headers: {}, body: null },
-          },
-          effects: [],
-        },
-  restart: () => undefined,
 });
 
 const gateway = (overrides: Partial<GatewayPolicy> = {}): GatewayPolicy => ({

@@ -1,4 +1,4 @@
-// Worlds and handler doubles for simulation tests: the settings every sim test starts from, layered.
+// Worlds and handler doubles for simulation tests: the settings every sim test starts from, layered; an echo and a payer.
 import type { AirlinePolicy } from '../../src/sim/airline.ts';
 import type { ClientPolicy } from '../../src/sim/client.ts';
 import type { GatewayPolicy, RetryPolicy } from '../../src/sim/gateway.ts';
@@ -116,3 +116,27 @@ export function echoHandler(status = 201): Handler & { restarts: number; seen: S
     },
   };
 }
+
+/** A handler double that charges the card once per execution (with `key` if given), then answers 201, or 502 if the charge failed. */
+export const payer = (key?: string): Handler => ({
+  firstStep: () => 'pay',
+  jobs: [],
+  run: (step, input) =>
+    step === 'pay'
+      ? {
+          outcome: {
+            kind: 'call',
+            call: { system: 'psp', intent: 'pi_1', amountCents: 100, ...(key ? { key } : {}) },
+            step: 'answer',
+          },
+          effects: [],
+        }
+      : {
+          outcome: {
+            kind: 'respond',
+            response: { status: input.reply?.ok ? 201 : 502, headers: {}, body: null },
+          },
+          effects: [],
+        },
+  restart: () => undefined,
+});
