@@ -94,6 +94,7 @@ export function createEngine(SQL: SqlJsStatic): Engine {
             effects,
             tables,
             operations: outcome.simulation.operations,
+            jobRuns: outcome.simulation.jobRuns,
             traceHash: traceHash(outcome.trace.events),
           };
         } finally {

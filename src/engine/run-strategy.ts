@@ -6,8 +6,8 @@ import type { Scenario, KnobValues } from '../scenarios/types.ts';
 import { openDb, type SqlLogEntry } from '../server/db.ts';
 import { SCHEMA_SQL } from '../server/schema.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
-import { RecordingChoices, SeededChoices, type Choices } from '../sim/choices.ts';
-import { simulate, type SimulationResult } from '../sim/simulation.ts';
+import { SeededChoices } from '../sim/choices.ts';
+import { simulate, type Bounds, type SimulationResult } from '../sim/simulation.ts';
 import { Trace } from '../sim/trace.ts';
 import type { ServerConfig } from '../server/strategy.ts';
 import { attachFacts, checkInvariants } from './checks.ts';
@@ -51,7 +51,8 @@ export interface PreparedStrategy {
   readonly database: Database;
   readonly config: ServerConfig;
   readonly trace: Trace;
-  simulate(): SimulationResult;
+  /** Runs it; `stopAfterSeq` ends it right after that trace event (see Bounds). */
+  simulate(stop?: Pick<Bounds, 'stopAfterSeq'>): SimulationResult;
   /** Frees prepared statements and the database. */
   close(): void;
 }
@@ -73,12 +74,13 @@ export function runStrategy(
   }
 }
 
-/** The database, handler and choices of one run; `trace` numbers the events (and may end the run). */
+/** The database, handler and choices of one run; `trace` numbers the events. */
 export function prepareStrategy(
   SQL: SqlJsStatic,
   image: Uint8Array,
   job: StrategyJob,
-  trace: Trace = new Trace(job.trace),
+  // A kept trace shows every choice: the seed's answers, where and why they were asked.
+  trace: Trace = new Trace(job.trace, { choices: job.trace }),
 ): PreparedStrategy {
   const strategy = STRATEGIES.get(job.strategy);
   if (!strategy)
@@ -87,20 +89,7 @@ export function prepareStrategy(
     );
   const database = new SQL.Database(image);
   const db = openDb(database, job.sqlLog);
-  const seeded = new SeededChoices(job.seed);
-  const choices: Choices = job.trace
-    ? new RecordingChoices(seeded, ({ label, value }) => {
-        const cause = trace.cause;
-        trace.emit({
-          at: trace.now,
-          actor: 'sim',
-          kind: 'choice',
-          label,
-          value,
-          ...(cause === undefined ? {} : { cause }),
-        });
-      })
-    : seeded;
+  const choices = new SeededChoices(job.seed);
   const world = job.scenario.world(job.knobs, {
     faults: job.faults,
     ...(job.operations === undefined ? {} : { operations: job.operations }),
@@ -115,7 +104,13 @@ export function prepareStrategy(
       database,
       config,
       trace,
-      simulate: () => simulate({ ...world, client }, handler, choices, trace),
+      simulate: (stop = {}) =>
+        simulate(
+          { ...world, client, bounds: { ...world.bounds, ...stop } },
+          handler,
+          choices,
+          trace,
+        ),
       close: () => db.close(),
     };
   } catch (error) {

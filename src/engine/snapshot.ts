@@ -1,35 +1,15 @@
 // The inspector's snapshot: one strategy's server database as it stood right after one trace event.
 //
 // Runs are deterministic, so the snapshot re-runs the same run and ends it right after the event
-// with that seq: a trace that throws a value only this call owns once it has numbered the event.
-// The simulation emits events between transactions (a step's event follows its COMMIT), so the
-// database then holds exactly what was committed up to and including that event.
+// with that seq: the simulation's stopAfterSeq bound. The simulation emits events between
+// transactions (a step's event follows its COMMIT), so the database then holds exactly what was
+// committed up to and including that event.
 
 import type { Database, SqlJsStatic } from 'sql.js';
-import { Trace, type NewTraceEvent } from '../sim/trace.ts';
 import { prepareStrategy } from './run-strategy.ts';
 import { readTables } from './tables.ts';
 import type { Snapshot, SnapshotOptions } from './types.ts';
 import { validateRun } from './validate.ts';
-
-/** A trace that ends the run by throwing `signal` right after it has numbered event `stopAfter`. */
-class StoppingTrace extends Trace {
-  readonly #stopAfter: number;
-  readonly #signal: object;
-
-  constructor(stopAfter: number, signal: object) {
-    // Enabled like run()'s trace: recorded choices are events too, so the numbering must match.
-    super(true);
-    this.#stopAfter = stopAfter;
-    this.#signal = signal;
-  }
-
-  override emit(event: NewTraceEvent): number {
-    const seq = super.emit(event);
-    if (seq === this.#stopAfter) throw this.#signal;
-    return seq;
-  }
-}
 
 /**
  * Rolls back a transaction left open, if any. None should be: events are emitted between
@@ -66,19 +46,12 @@ export function takeSnapshot(
   const seq = checkSeq(asked);
   // The page passes its run options as they are: its columns' `strategies` give way to `strategy`.
   const { scenario, seed, faults, knobs } = validateRun({ ...run, strategies: [strategy] });
+  // Traced like run()'s: recorded choices are events too, so the numbering must match.
   const job = { scenario, strategy, seed, faults, knobs, trace: true };
-  // A fresh object per call: nothing else can throw it, so no real error is mistaken for the stop.
-  const stop = { stopAfter: seq };
-  const trace = new StoppingTrace(seq, stop);
-  const prepared = prepareStrategy(SQL, image, job, trace);
+  const prepared = prepareStrategy(SQL, image, job);
+  const { trace } = prepared;
   try {
-    if (seq >= 0) {
-      try {
-        prepared.simulate();
-      } catch (error) {
-        if (error !== stop) throw error;
-      }
-    }
+    if (seq >= 0) prepared.simulate({ stopAfterSeq: seq });
     rollBackOpenTransaction(prepared.database);
     // Past the end the run finished on its own: that is the final state, after its last event.
     const last = Math.min(seq, trace.count - 1);

@@ -1,7 +1,7 @@
 // The public engine contract (ARCHITECTURE.md §5). Other tools call it: keep its shape.
 
 import type { Demonstration, KnobSpec, KnobValues, Limit, StoryProse } from '../scenarios/types.ts';
-import type { OperationResult } from '../sim/simulation.ts';
+import type { JobRun, OperationResult } from '../sim/simulation.ts';
 import type { TraceEvent } from '../sim/trace.ts';
 
 export interface StrategyInfo {
@@ -62,6 +62,8 @@ export interface StrategyRun {
   readonly effects: Record<string, number>;
   readonly tables: Record<string, Table>;
   readonly operations: readonly OperationResult[];
+  /** Each traced run of a background job with what it counted (its trace event carries the words). */
+  readonly jobRuns: readonly JobRun[];
   /** SHA-256 of the trace's JSON: equal in Node and every browser for the same run. */
   readonly traceHash: string;
 }

@@ -4,20 +4,9 @@
 import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
 import type { ServerConfig } from '../server/strategy.ts';
 import type { Operation, World } from '../sim/simulation.ts';
-import {
-  CLIENT_KNOBS,
-  PROVIDER_KNOBS,
-  SERVER_KNOBS,
-  httpWorld,
-  serverConfig,
-} from './http-world.ts';
+import { CLIENT_KNOBS, SERVER_KNOBS, serverConfig, worldWithoutProvider } from './http-world.ts';
 import { numberKnob, withDefaults } from './knobs.ts';
-import type { KnobSpec, KnobValue, KnobValues, WorldOptions } from './types.ts';
-
-/** No payment provider and no key store take part; the world still needs their settings. */
-export const ABSENT_ACTOR_DEFAULTS: Readonly<Record<string, KnobValue>> = Object.fromEntries(
-  [...PROVIDER_KNOBS, ...SERVER_KNOBS].map((k) => [k.id, k.default]),
-);
+import type { KnobSpec, KnobValues, WorldOptions } from './types.ts';
 
 /**
  * The sender's redelivery policy, as the client knobs: it waits 1 s for the ack, then redelivers
@@ -73,16 +62,15 @@ export function consumerWorld(knobs: KnobValues, options: WorldOptions, event: E
   const operations = Array.from({ length: count }, (_, i) => event(i + 1, i * gap));
   // Faults off: every message takes the same time, so none overtakes another.
   const spread = options.faults ? numberKnob(knobs, 'latencySpreadMs') : 0;
-  return httpWorld(
-    { ...ABSENT_ACTOR_DEFAULTS, ...knobs, latencySpreadMs: spread },
-    options,
-    operations,
-  );
+  return worldWithoutProvider({ ...knobs, latencySpreadMs: spread }, options, operations);
 }
 
-/** The server config of a story without the provider and key store knobs: their defaults. */
-export const consumerServerConfig = (knobs: KnobValues): ServerConfig =>
-  serverConfig({ ...ABSENT_ACTOR_DEFAULTS, ...knobs });
+/** No key store takes part in a consumer story: its server config is the key store knobs' defaults. */
+const CONSUMER_SERVER_CONFIG: ServerConfig = serverConfig(
+  Object.fromEntries(SERVER_KNOBS.map((k) => [k.id, k.default])),
+);
+
+export const consumerServerConfig = (): ServerConfig => CONSUMER_SERVER_CONFIG;
 
 /** "Payment pi_n completed", the n-th message `sender` emits: one invoice, one email, one reservation. */
 export function paymentCompleted(sender: string): EventOf {

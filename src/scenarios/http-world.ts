@@ -1,6 +1,7 @@
 // The knobs every HTTP story shares (client, network, server, provider) and the world they build.
 
 import type { ServerConfig } from '../server/strategy.ts';
+import type { ProviderPolicy } from '../sim/provider.ts';
 import type { Operation, World } from '../sim/simulation.ts';
 import { boolKnob, choiceKnob, numberKnob } from './knobs.ts';
 import { HOUR_MS, PROFILE_IDS, PROFILES } from '../server/profiles.ts';
@@ -245,6 +246,24 @@ export function httpWorld(
   knobs: KnobValues,
   options: WorldOptions,
   operations: readonly Operation[],
+): World & { readonly provider: ProviderPolicy } {
+  const ratio = (id: string) => (options.faults ? numberKnob(knobs, id) : 0);
+  return {
+    ...worldWithoutProvider(knobs, options, operations),
+    provider: {
+      latencyMs: numberKnob(knobs, 'pspLatencyMs'),
+      honoursKeys: boolKnob(knobs, 'pspKeys'),
+      outageUntilMs: options.faults ? numberKnob(knobs, 'pspOutageMs') : 0,
+      lostReply: ratio('pspLostReply'),
+    },
+  };
+}
+
+/** The world for an HTTP story that calls no payment provider (a consumer of events). */
+export function worldWithoutProvider(
+  knobs: KnobValues,
+  options: WorldOptions,
+  operations: readonly Operation[],
 ): World {
   const faults = options.faults;
   const ratio = (id: string) => (faults ? numberKnob(knobs, id) : 0);
@@ -271,12 +290,6 @@ export function httpWorld(
       stepMs: numberKnob(knobs, 'stepMs'),
       crash: ratio('crash'),
       restartMs: numberKnob(knobs, 'restartMs'),
-    },
-    provider: {
-      latencyMs: numberKnob(knobs, 'pspLatencyMs'),
-      honoursKeys: boolKnob(knobs, 'pspKeys'),
-      outageUntilMs: faults ? numberKnob(knobs, 'pspOutageMs') : 0,
-      lostReply: ratio('pspLostReply'),
     },
     // Generous bounds: a run that reaches one ends with a bound-reached event, never hangs.
     bounds: {

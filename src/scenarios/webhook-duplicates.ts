@@ -7,12 +7,8 @@ import { inboxBusinessKey } from '../server/strategies/inbox-business-key.ts';
 import { WEBHOOK_STRATEGY_IDS } from '../server/strategies/index.ts';
 import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
 import type { Operation, PinnedFaults } from '../sim/simulation.ts';
-import {
-  CONSUMER_SERVER_KNOBS,
-  ABSENT_ACTOR_DEFAULTS,
-  consumerServerConfig,
-} from './consumer-world.ts';
-import { NETWORK_KNOBS, httpWorld } from './http-world.ts';
+import { CONSUMER_SERVER_KNOBS, consumerServerConfig } from './consumer-world.ts';
+import { NETWORK_KNOBS, worldWithoutProvider } from './http-world.ts';
 import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
 import type { KnobSpec, KnobValues, Scenario } from './types.ts';
 import {
@@ -342,13 +338,12 @@ export const webhookDuplicates: Scenario = {
       numberKnob(knobs, 'eventsPerChange'),
       options.faults,
     );
-    const all = { ...ABSENT_ACTOR_DEFAULTS, ...knobs };
-    const world = httpWorld(all, options, operations);
+    const world = worldWithoutProvider(knobs, options, operations);
     const last = operations[operations.length - 1]?.at ?? 0;
     // Faults off: each change is one event, delivered once and acknowledged once.
     return {
       ...world,
-      bounds: { ...world.bounds, maxTimeMs: last + horizonMs(all) },
+      bounds: { ...world.bounds, maxTimeMs: last + horizonMs(knobs) },
       pinned,
     };
   },

@@ -37,6 +37,7 @@ export function relay(db: Db): Job {
         requests,
         changed: false,
         pending: rows.length > 0,
+        count: rows.length,
         note: `relaying ${rows.length} event${rows.length === 1 ? '' : 's'}`,
       };
     },

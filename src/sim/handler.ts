@@ -83,6 +83,8 @@ export interface JobResult {
   readonly pending: boolean;
   /** What the job did, in words, for the trace ("deleted 3 expired keys"). */
   readonly note: string;
+  /** The number in those words: rows it acted on (keys deleted, executions re-driven, events relayed). */
+  readonly count: number;
   /**
    * Rows its table holds after the run, from a job that reports storage: every run of such a
    * job is traced, so the page can chart the table's size over time.

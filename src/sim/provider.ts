@@ -41,7 +41,7 @@ export abstract class KeyedLedger<R extends { readonly id: string }> {
   protected abstract record(call: ForeignCall, key: string | null, at: number): R;
 
   /** `done` is the record made now; null when the system was down or replayed an earlier one. */
-  protected carryOut(call: ForeignCall, at: number): { reply: ForeignReply; done: R | null } {
+  carryOut(call: ForeignCall, at: number): { reply: ForeignReply; done: R | null } {
     if (at < this.#policy.outageUntilMs) {
       return { reply: { ok: false, status: 503, reason: this.#downReason }, done: null };
     }

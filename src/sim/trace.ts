@@ -151,14 +151,14 @@ export type NewTraceEvent = TraceEvent extends infer E
  */
 export class Trace {
   readonly enabled: boolean;
+  /** Whether the simulation traces each choice it asks as a `choice` event (the engine's runs do). */
+  readonly choices: boolean;
   readonly events: TraceEvent[] = [];
-  /** The simulation's clock and the event being handled: where recorded choices belong. */
-  now = 0;
-  cause: number | undefined = undefined;
   #seq = 0;
 
-  constructor(enabled: boolean) {
+  constructor(enabled: boolean, options: { readonly choices?: boolean } = {}) {
     this.enabled = enabled;
+    this.choices = options.choices ?? false;
   }
 
   get count(): number {

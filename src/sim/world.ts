@@ -2,6 +2,7 @@
 // faults a story pins, the bounds, and what a run hands back.
 
 import type { AirlinePolicy, SeatBooking } from './airline.ts';
+import type { ChoiceRecord } from './choices.ts';
 import type { ClientPolicy } from './client.ts';
 import type { GatewayPolicy, RetryPolicy } from './gateway.ts';
 import type { Params } from './http.ts';
@@ -78,6 +79,11 @@ export interface Bounds {
   readonly maxEvents: number;
   readonly maxTimeMs: number;
   readonly maxQueue: number;
+  /**
+   * End the run right after the trace event with this seq is numbered, before anything else
+   * happens (the inspector's view of that moment). Absent: the run goes on to its end.
+   */
+  readonly stopAfterSeq?: number;
 }
 
 export interface World {
@@ -85,7 +91,8 @@ export interface World {
   readonly client: ClientPolicy;
   readonly network: NetworkPolicy;
   readonly server: ServerPolicy;
-  readonly provider: ProviderPolicy;
+  /** The payment provider a step may charge through; absent: a story without one (a consumer). */
+  readonly provider?: ProviderPolicy;
   /** The airline a flight booking calls for a seat; absent: a story without one. */
   readonly airline?: AirlinePolicy;
   readonly bounds: Bounds;
@@ -129,18 +136,39 @@ export interface AttemptRecord {
   readonly at: number;
 }
 
+/** One traced run of a background job: what it counted, beside its trace event's words. */
+export interface JobRun {
+  /** The seq of its `job` trace event. */
+  readonly seq: number;
+  readonly at: number;
+  readonly name: string;
+  /** Rows it acted on: keys deleted, executions re-driven, events relayed. */
+  readonly count: number;
+  /** Rows its table holds after the run, from a job that reports storage. */
+  readonly size?: number;
+}
+
 export interface SimulationResult {
   readonly effects: Record<string, number>;
   /** Every effect in order: what happened to whom, and when. */
   readonly effectLog: readonly EffectRecord[];
+  /** The payment provider's ledger: every charge it made (empty without a provider). */
   readonly ledger: readonly Charge[];
   /** The airline's ledger: every seat it booked (empty without an airline). */
   readonly bookings: readonly SeatBooking[];
   readonly answers: readonly Answer[];
   /** Every try at every layer, in order: how retries multiplied. */
   readonly attempts: readonly AttemptRecord[];
+  /** Every traced run of a background job, in order, with its count. */
+  readonly jobRuns: readonly JobRun[];
+  /**
+   * Every choice the run asked, in order: feed a prefix to ScriptedChoices (with a fallback) to
+   * replay the run up to there and let it go on differently.
+   */
+  readonly choices: readonly ChoiceRecord[];
   readonly operations: readonly OperationResult[];
   readonly events: number;
   readonly endedAt: number;
-  readonly bound: 'maxEvents' | 'maxTimeMs' | 'queue' | null;
+  /** The bound that ended the run, or null when it ran out of events. */
+  readonly bound: 'maxEvents' | 'maxTimeMs' | 'queue' | 'stopAfterSeq' | null;
 }

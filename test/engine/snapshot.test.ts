@@ -216,7 +216,7 @@ describe('no trace event is emitted inside an open transaction', () => {
       for (const strategy of info.strategies) {
         for (const seed of [info.storySeed, 7]) {
           const { scenario, faults, knobs } = validateRun({ scenario: info.id, seed });
-          const trace = new ProbingTrace(true);
+          const trace = new ProbingTrace(true, { choices: true });
           const job = { scenario, strategy: strategy.id, seed, faults, knobs, trace: true };
           const run = prepareStrategy(SQL, image, job, trace);
           try {

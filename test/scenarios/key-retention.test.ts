@@ -30,7 +30,7 @@ describe('key-retention', () => {
     expect(Math.max(...(sizes as number[]))).toBe(12);
     expect(sizes.at(-1)).toBe(12);
     // It deletes from hour 6 on: every key older than its retention goes.
-    const deleting = series.filter((e) => !e.note.startsWith('deleted 0 '));
+    const deleting = runs[0]!.jobRuns.filter((j) => j.name === 'reaper' && j.count > 0);
     expect(deleting.length).toBeGreaterThan(0);
     expect(deleting[0]!.at).toBeGreaterThan(6 * HOUR_MS);
     expect(runs[0]!.tables.idempotency_keys?.rows.length).toBe(12);
@@ -46,7 +46,7 @@ describe('key-retention', () => {
     const lastAttempt = run.trace.find(
       (e) => e.kind === 'request' && e.op === 1 && e.attempt === 4,
     );
-    const firstDeletion = reaperRuns(run).find((e) => e.note.startsWith('deleted 1 '));
+    const firstDeletion = run.jobRuns.find((j) => j.name === 'reaper' && j.count === 1);
     expect(lastAttempt && firstDeletion).toBeTruthy();
     expect(firstDeletion!.at).toBeLessThan(lastAttempt!.at);
     expect(lastAttempt!.at).toBeGreaterThan(3 * HOUR_MS);

@@ -6,6 +6,7 @@ import { RecordingChoices, SeededChoices } from '../../src/sim/choices.ts';
 import type { ForeignCall, ForeignReply, Handler } from '../../src/sim/handler.ts';
 import { simulate, type World } from '../../src/sim/simulation.ts';
 import { Trace } from '../../src/sim/trace.ts';
+import { payer, world, type WorldLayer } from '../support/world.ts';
 
 const UP: AirlinePolicy = { latencyMs: 400, honoursKeys: true, outageUntilMs: 0, lostReply: 0 };
 const seat = (key?: string): ForeignCall => ({
@@ -91,25 +92,11 @@ function tripHandler(keys: boolean): Handler & { replies: ForeignReply[] } {
   };
 }
 
-function world(airline: AirlinePolicy | undefined, client: Partial<World['client']> = {}): World {
-  return {
-    operations: [{ at: 0, client: 'c1', method: 'POST', path: '/bookings', body: {} }],
-    client: {
-      timeoutMs: 5000,
-      retries: 2,
-      backoffMs: 100,
-      backoffCapMs: 1000,
-      jitter: 0,
-      newKeyPerAttempt: false,
-      ...client,
-    },
-    network: { latencyMs: 50, latencySpreadMs: 0, requestLoss: 0, responseLoss: 0, duplicate: 0 },
-    server: { stepMs: 10, crash: 0, restartMs: 500 },
-    provider: { latencyMs: 100, honoursKeys: true, outageUntilMs: 0, lostReply: 0 },
-    ...(airline ? { airline } : {}),
-    bounds: { maxEvents: 10_000, maxTimeMs: 600_000, maxQueue: 1000 },
-  };
-}
+/** One trip booked at 0; the client waits 5 s for its answer. */
+const TRIP: WorldLayer = {
+  operations: [{ at: 0, client: 'c1', method: 'POST', path: '/bookings', body: {} }],
+  client: { timeoutMs: 5000 },
+};
 
 function run(w: World, keys = true, seed = 1) {
   const trace = new Trace(true);
@@ -120,7 +107,7 @@ function run(w: World, keys = true, seed = 1) {
 
 describe('simulate with an airline', () => {
   test('a call to the airline takes its own round trip, books a seat and answers as the airline', () => {
-    const { result, events, handler } = run(world(UP));
+    const { result, events, handler } = run(world(TRIP, { airline: UP }));
     // Charge: 50 ms there, step at 50, psp 100 ms → seat step at 150; airline 400 ms → 550.
     const calls = events.filter((e) => e.kind === 'call');
     expect(calls.map((e) => e.kind === 'call' && [e.system, e.at, e.key])).toEqual([
@@ -148,7 +135,7 @@ describe('simulate with an airline', () => {
   });
 
   test('the airline’s latency is its own knob: the provider’s stays as it was', () => {
-    const slow = run(world({ ...UP, latencyMs: 2000 })).events;
+    const slow = run(world(TRIP, { airline: { ...UP, latencyMs: 2000 } })).events;
     const at = (kind: 'reply', actor: string) =>
       slow.find((e) => e.kind === kind && e.actor === actor)?.at;
     expect(at('reply', 'psp')).toBe(150);
@@ -159,7 +146,7 @@ describe('simulate with an airline', () => {
     const labels: string[] = [];
     const choices = new RecordingChoices(new SeededChoices(1), ({ label }) => labels.push(label));
     const handler = tripHandler(true);
-    const w = world({ ...UP, lostReply: 1 }, { retries: 0 });
+    const w = world(TRIP, { airline: { ...UP, lostReply: 1 }, client: { retries: 0 } });
     const result = simulate(w, handler, choices, new Trace(false));
     expect(handler.replies.at(-1)).toEqual({
       ok: false,
@@ -175,36 +162,16 @@ describe('simulate with an airline', () => {
   });
 
   test('retries after lost answers book one seat with a key, and one seat per try without', () => {
-    const lossy = world({ ...UP, lostReply: 1 });
+    const lossy = world(TRIP, { airline: { ...UP, lostReply: 1 } });
     expect(run(lossy, true).result.bookings).toHaveLength(1);
     expect(run(lossy, true).result.effects['seat-booked']).toBe(1);
     expect(run(lossy, false).result.bookings).toHaveLength(3);
   });
 
   test('a world without an airline refuses a call to one, and leaves the payment path alone', () => {
-    expect(() => run(world(undefined))).toThrow(/no airline/);
-    const pspOnly: Handler = {
-      ...tripHandler(true),
-      run: (step, input) =>
-        step === 'charge'
-          ? {
-              outcome: {
-                kind: 'call',
-                call: { system: 'psp', intent: 'pi_1', amountCents: 100 },
-                step: 'answer',
-              },
-              effects: [],
-            }
-          : {
-              outcome: {
-                kind: 'respond',
-                response: { status: input.reply?.ok ? 201 : 502, headers: {}, body: null },
-              },
-              effects: [],
-            },
-    };
+    expect(() => run(world(TRIP))).toThrow(/no airline/);
     const trace = new Trace(true);
-    const result = simulate(world(undefined), pspOnly, new SeededChoices(1), trace);
+    const result = simulate(world(TRIP), payer(), new SeededChoices(1), trace);
     expect(result.bookings).toEqual([]);
     expect(trace.events.some((e) => e.actor === 'airline')).toBe(false);
     expect(result.effects).toEqual({ 'card-charged': 1 });

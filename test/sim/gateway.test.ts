@@ -14,6 +14,7 @@ import type { Handler } from '../../src/sim/handler.ts';
 import { IDEMPOTENCY_KEY, type HttpRequest } from '../../src/sim/http.ts';
 import { simulate, type World } from '../../src/sim/simulation.ts';
 import { Trace, type TraceEvent } from '../../src/sim/trace.ts';
+import { echoHandler, payer, world, type WorldLayer } from '../support/world.ts';
 
 const retry3: RetryPolicy = {
   retries: 3,
@@ -75,49 +76,6 @@ describe('gateway policy', () => {
   });
 });
 
-/** A handler that does one unit of work and answers 201; counts nothing itself (the trace does). */
-const echo: Handler = {
-  firstStep: () => 'work',
-  jobs: [],
-  run: (step) =>
-    step === 'work'
-      ? { outcome: { kind: 'next', step: 'answer' }, effects: [{ name: 'worked', subject: 'x' }] }
-      : {
-          outcome: { kind: 'respond', response: { status: 201, headers: {}, body: null } },
-          effects: [],
-        },
-  restart: () => undefined,
-};
-
-/** A handler that charges the card once per execution, with or without a provider key. */
-const payer = (key: string | undefined): Handler => ({
-  firstStep: () => 'pay',
-  jobs: [],
-  run: (step, input) =>
-    step === 'pay'
-      ? {
-          outcome: {
-            kind: 'call',
-            call: {
-              system: 'psp',
-              intent: 'pi_1',
-              amountCents: 100,
-              ...(key ? { key } : {}),
-            },
-            step: 'done',
-          },
-          effects: [],
-        }
-      : {
-          outcome: {
-            kind: 'respond',
-            response: { status: input.reply?.ok ? 201 : 502, headers: {}, body: null },
-          },
-          effects: [],
-        },
-  restart: () => undefined,
-});
-
 const gateway = (overrides: Partial<GatewayPolicy> = {}): GatewayPolicy => ({
   ...retry3,
   timeoutMs: 500,
@@ -128,26 +86,14 @@ const gateway = (overrides: Partial<GatewayPolicy> = {}): GatewayPolicy => ({
   ...overrides,
 });
 
-function world(overrides: Partial<World> = {}): World {
-  return {
-    operations: [{ at: 0, client: 'c1', method: 'POST', path: '/x', body: { n: 1 } }],
-    client: {
-      timeoutMs: 10_000,
-      retries: 3,
-      backoffMs: 100,
-      backoffCapMs: 1000,
-      jitter: 0,
-      newKeyPerAttempt: false,
-    },
-    network: { latencyMs: 20, latencySpreadMs: 0, requestLoss: 0, responseLoss: 0, duplicate: 0 },
-    server: { stepMs: 10, crash: 0, restartMs: 500 },
-    provider: { latencyMs: 100, honoursKeys: true, outageUntilMs: 0, lostReply: 0 },
-    bounds: { maxEvents: 20_000, maxTimeMs: 600_000, maxQueue: 5000 },
-    ...overrides,
-  };
-}
+/** A client that waits 10 s and retries 3 times, over a 20 ms network, with room for many tries. */
+const PATIENT: WorldLayer = {
+  client: { timeoutMs: 10_000, retries: 3 },
+  network: { latencyMs: 20 },
+  bounds: { maxEvents: 20_000, maxQueue: 5000 },
+};
 
-function run(w: World, handler: Handler = echo, seed = 1) {
+function run(w: World, handler: Handler = echoHandler(), seed = 1) {
   const trace = new Trace(true);
   const result = simulate(w, handler, new SeededChoices(seed), trace);
   return { result, events: trace.events };
@@ -165,7 +111,7 @@ const layers = (result: ReturnType<typeof run>['result']) =>
 
 describe('a world with a gateway', () => {
   test('on the happy path it forwards once and relays the answer', () => {
-    const { result, events } = run(world({ gateway: gateway() }));
+    const { result, events } = run(world(PATIENT, { gateway: gateway() }));
     expect(result.operations).toEqual([{ op: 1, result: 'ok', attempts: 1, status: 201 }]);
     expect(ofKind(events, 'forward').map((e) => [e.op, e.attempt, e.try])).toEqual([[1, 1, 1]]);
     expect(ofKind(events, 'relay').map((e) => [e.status, e.tries])).toEqual([[201, 1]]);
@@ -174,7 +120,7 @@ describe('a world with a gateway', () => {
   });
 
   test('every answer to the gateway lost: 4 client attempts × 4 gateway tries = 16 executions', () => {
-    const { result, events } = run(world({ gateway: gateway({ responseLoss: 1 }) }));
+    const { result, events } = run(world(PATIENT, { gateway: gateway({ responseLoss: 1 }) }));
     expect(layers(result)).toEqual({ client: 4, gateway: 16, server: 16, provider: 0 });
     expect(result.effects.worked).toBe(16);
     // Each gateway try is its own labelled message, and the gateway answers each attempt 504.
@@ -196,7 +142,12 @@ describe('a world with a gateway', () => {
     const labels: string[] = [];
     const choices = new RecordingChoices(new SeededChoices(7), ({ label }) => labels.push(label));
     const trace = new Trace(true);
-    simulate(world({ gateway: gateway({ responseLoss: 0.5 }) }), echo, choices, trace);
+    simulate(
+      world(PATIENT, { gateway: gateway({ responseLoss: 0.5 }) }),
+      echoHandler(),
+      choices,
+      trace,
+    );
     expect(ofKind(trace.events, 'lost').some((e) => e.try !== undefined)).toBe(true);
     expect(labels).toContain('gw/op:1/attempt:1/copy:0/try:1/drop-response');
     expect(labels.filter((l) => l.endsWith('/drop-response') && l.startsWith('gw/'))).toEqual([
@@ -205,7 +156,9 @@ describe('a world with a gateway', () => {
   });
 
   test('a gateway that mints keys gives every client attempt a new key, shared by its tries', () => {
-    const { events } = run(world({ gateway: gateway({ responseLoss: 1, mintsKey: true }) }));
+    const { events } = run(
+      world(PATIENT, { gateway: gateway({ responseLoss: 1, mintsKey: true }) }),
+    );
     const keys = ofKind(events, 'forward').map((e) => [e.attempt, e.key] as const);
     const perAttempt = new Map<number, Set<string | null>>();
     for (const [attempt, key] of keys)
@@ -218,8 +171,8 @@ describe('a world with a gateway', () => {
     const labels: string[] = [];
     const choices = new RecordingChoices(new SeededChoices(3), ({ label }) => labels.push(label));
     const trace = new Trace(true);
-    const w = world({ network: { ...world().network, responseLoss: 0.5 } });
-    const result = simulate(w, echo, choices, trace);
+    const w = world(PATIENT, { network: { responseLoss: 0.5 } });
+    const result = simulate(w, echoHandler(), choices, trace);
     expect(trace.events.some((e) => e.actor === 'gateway' || 'try' in e)).toBe(false);
     expect(labels.length).toBeGreaterThan(0);
     expect(labels.some((l) => l.includes('try:') || l.startsWith('gw'))).toBe(false);
@@ -232,7 +185,7 @@ describe('the server retries its provider call', () => {
 
   test('every reply lost, no provider key: 1 + 3 calls, each one a charge', () => {
     const { result, events } = run(
-      world({ provider: lostReplies, providerRetry: { ...retry3, timeoutMs: 300 } }),
+      world(PATIENT, { provider: lostReplies, providerRetry: { ...retry3, timeoutMs: 300 } }),
       payer(undefined),
     );
     // The client retries the 502 too: 4 executions × 4 calls.
@@ -247,7 +200,7 @@ describe('the server retries its provider call', () => {
 
   test('with a provider key the same calls charge once', () => {
     const { result } = run(
-      world({ provider: lostReplies, providerRetry: { ...retry3, timeoutMs: 300 } }),
+      world(PATIENT, { provider: lostReplies, providerRetry: { ...retry3, timeoutMs: 300 } }),
       payer('ik-1'),
     );
     expect(layers(result).provider).toBe(16);
@@ -256,7 +209,10 @@ describe('the server retries its provider call', () => {
 
   test('a lost reply is noticed when the server stops waiting, not when the provider answers', () => {
     const { events } = run(
-      world({ provider: lostReplies, providerRetry: { ...retry3, retries: 0, timeoutMs: 700 } }),
+      world(PATIENT, {
+        provider: lostReplies,
+        providerRetry: { ...retry3, retries: 0, timeoutMs: 700 },
+      }),
       payer('ik-1'),
     );
     const call = ofKind(events, 'call')[0];
@@ -267,7 +223,7 @@ describe('the server retries its provider call', () => {
   test('a provider slower than the timeout always looks lost, though it charged', () => {
     const slow = { ...lostReplies, latencyMs: 1000, lostReply: 0 };
     const { result, events } = run(
-      world({ provider: slow, providerRetry: { ...retry3, retries: 1, timeoutMs: 600 } }),
+      world(PATIENT, { provider: slow, providerRetry: { ...retry3, retries: 1, timeoutMs: 600 } }),
       payer(undefined),
     );
     const replies = ofKind(events, 'reply');

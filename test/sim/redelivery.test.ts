@@ -2,80 +2,33 @@
 // before a step, a client that notices crashes, and answers sent in batches a crash can lose.
 import { describe, expect, test } from 'vitest';
 import { SeededChoices } from '../../src/sim/choices.ts';
-import type { Handler } from '../../src/sim/handler.ts';
 import { simulate, type PinnedFaults, type World } from '../../src/sim/simulation.ts';
 import { Trace, type TraceEvent } from '../../src/sim/trace.ts';
+import { echoHandler, operations, world, type WorldLayer } from '../support/world.ts';
 
-/** "work" (an effect, and what the request carried) then "answer 200"; no database involved. */
-function echoHandler(): Handler & { seen: { n: number; headers: Record<string, string> }[] } {
-  return {
-    firstStep: () => 'work',
-    jobs: [],
-    seen: [],
-    run(step, input) {
-      if (step === 'work') {
-        this.seen.push({ n: Number(input.request.body.n), headers: { ...input.request.headers } });
-        return {
-          outcome: { kind: 'next', step: 'answer' },
-          effects: [{ name: 'worked', subject: String(input.request.body.n) }],
-        };
-      }
-      return {
-        outcome: { kind: 'respond', response: { status: 200, headers: {}, body: null } },
-        effects: [],
-      };
-    },
-    restart() {},
-  };
-}
+/** A broker: waits 30 s for an ack, redelivers at once up to 3 times, over a 5 ms network. */
+const BROKER: WorldLayer = {
+  client: { timeoutMs: 30_000, retries: 3, backoffMs: 0, backoffCapMs: 0 },
+  network: { latencyMs: 5 },
+  server: { restartMs: 1000 },
+};
 
-function world(
-  overrides: {
-    client?: Partial<World['client']>;
-    network?: Partial<World['network']>;
-    server?: Partial<World['server']>;
-    pinned?: PinnedFaults;
-    attemptHeader?: string;
-  } = {},
-  count = 1,
-): World {
-  return {
-    operations: Array.from({ length: count }, (_, i) => ({
-      at: i * 100,
-      client: 'broker',
-      method: 'POST',
-      path: '/queue',
-      body: { n: i + 1 },
-      key: null,
-      ...(overrides.attemptHeader ? { attemptHeader: overrides.attemptHeader } : {}),
-    })),
-    client: {
-      timeoutMs: 30_000,
-      retries: 3,
-      backoffMs: 0,
-      backoffCapMs: 0,
-      jitter: 0,
-      newKeyPerAttempt: false,
-      ...overrides.client,
-    },
-    network: {
-      latencyMs: 5,
-      latencySpreadMs: 0,
-      requestLoss: 0,
-      responseLoss: 0,
-      duplicate: 0,
-      ...overrides.network,
-    },
-    server: { stepMs: 10, crash: 0, restartMs: 1000, ...overrides.server },
-    provider: { latencyMs: 100, honoursKeys: true, outageUntilMs: 0, lostReply: 0 },
-    bounds: { maxEvents: 10_000, maxTimeMs: 600_000, maxQueue: 1000 },
-    ...(overrides.pinned ? { pinned: overrides.pinned } : {}),
-  };
-}
+/** `count` messages n = 1, 2, … 100 ms apart, without a key, the attempt in `attemptHeader` if set. */
+const messages = (count = 1, attemptHeader?: string): WorldLayer => ({
+  operations: operations(count, (i) => ({
+    at: i * 100,
+    client: 'broker',
+    method: 'POST',
+    path: '/queue',
+    body: { n: i + 1 },
+    key: null,
+    ...(attemptHeader ? { attemptHeader } : {}),
+  })),
+});
 
 function run(w: World) {
   const trace = new Trace(true);
-  const handler = echoHandler();
+  const handler = echoHandler(200);
   const result = simulate(w, handler, new SeededChoices(1), trace);
   return { result, events: trace.events, handler };
 }
@@ -86,9 +39,9 @@ const at = (events: TraceEvent[], kind: TraceEvent['kind']) =>
 describe('attempt header', () => {
   test('each attempt carries its number; without the option no such header is sent', () => {
     const lossy = { network: { responseLoss: 1 }, client: { retries: 2 } };
-    const { handler } = run(world({ ...lossy, attemptHeader: 'Delivery-Attempt' }));
+    const { handler } = run(world(BROKER, messages(1, 'Delivery-Attempt'), lossy));
     expect(handler.seen.map((s) => s.headers['Delivery-Attempt'])).toEqual(['1', '2', '3']);
-    const plain = run(world(lossy)).handler;
+    const plain = run(world(BROKER, messages(), lossy)).handler;
     expect(plain.seen.map((s) => Object.keys(s.headers))).toEqual([[], [], []]);
   });
 });
@@ -96,7 +49,9 @@ describe('attempt header', () => {
 describe('pauseBefore', () => {
   test('stalls the first step: the timeout fires and a second delivery works while the first still waits', () => {
     const { events, result } = run(
-      world({ pinned: { pauseBefore: [{ op: 1, attempt: 1, step: 'work', ms: 40_000 }] } }),
+      world(BROKER, messages(), {
+        pinned: { pauseBefore: [{ op: 1, attempt: 1, step: 'work', ms: 40_000 }] },
+      }),
     );
     // Delivered at 5; the work of attempt 1 starts 40 s later, after attempt 2's (30 005 + 5).
     expect(at(events, 'deliver')).toEqual([5, 30_005]);
@@ -108,7 +63,9 @@ describe('pauseBefore', () => {
 
   test('stalls a later step too', () => {
     const { events } = run(
-      world({ pinned: { pauseBefore: [{ op: 1, attempt: 1, step: 'answer', ms: 500 }] } }),
+      world(BROKER, messages(), {
+        pinned: { pauseBefore: [{ op: 1, attempt: 1, step: 'answer', ms: 500 }] },
+      }),
     );
     expect(events.filter((e) => e.kind === 'step').map((e) => e.at)).toEqual([5, 515]);
   });
@@ -118,7 +75,9 @@ describe('crashNoticeMs', () => {
   const crash: PinnedFaults = { crashAfter: [{ op: 1, attempt: 1, step: 'work' }] };
 
   test('the client notices a crash after crashNoticeMs and retries the lost attempt then', () => {
-    const { events, result } = run(world({ pinned: crash, client: { crashNoticeMs: 2000 } }));
+    const { events, result } = run(
+      world(BROKER, messages(), { pinned: crash, client: { crashNoticeMs: 2000 } }),
+    );
     const timeouts = events.filter((e) => e.kind === 'timeout');
     expect(timeouts).toEqual([
       expect.objectContaining({ at: 2005, op: 1, attempt: 1, reason: 'server-crash' }),
@@ -129,7 +88,7 @@ describe('crashNoticeMs', () => {
   });
 
   test('without it the client waits for its own timeout', () => {
-    const { events } = run(world({ pinned: crash }));
+    const { events } = run(world(BROKER, messages(), { pinned: crash }));
     const timeouts = events.filter((e) => e.kind === 'timeout');
     expect(timeouts.map((e) => e.at)).toEqual([30_000]);
     expect(timeouts[0]).not.toHaveProperty('reason');
@@ -138,21 +97,18 @@ describe('crashNoticeMs', () => {
 
 describe('ackEveryMs', () => {
   test('answers leave together at the next multiple', () => {
-    const { events, result } = run(world({ server: { ackEveryMs: 5000 } }, 3));
+    const { events, result } = run(world(BROKER, messages(3), { server: { ackEveryMs: 5000 } }));
     expect(at(events, 'response')).toEqual([5000, 5000, 5000]);
     expect(result.operations.map((o) => o.result)).toEqual(['ok', 'ok', 'ok']);
   });
 
   test('a crash before the batch leaves loses every held answer; a noticing client retries them in order', () => {
     const { events, result } = run(
-      world(
-        {
-          server: { ackEveryMs: 5000 },
-          client: { timeoutMs: 300_000, crashNoticeMs: 45_000 },
-          pinned: { crashAfter: [{ op: 3, attempt: 1, step: 'work' }] },
-        },
-        3,
-      ),
+      world(BROKER, messages(3), {
+        server: { ackEveryMs: 5000 },
+        client: { timeoutMs: 300_000, crashNoticeMs: 45_000 },
+        pinned: { crashAfter: [{ op: 3, attempt: 1, step: 'work' }] },
+      }),
     );
     const lost = events.filter((e) => e.kind === 'lost');
     expect(lost).toEqual([

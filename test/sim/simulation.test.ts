@@ -1,72 +1,20 @@
 // The event loop with a two-step echo handler: delivery, duplicates, timeouts, crashes and bounds.
 import { describe, expect, test } from 'vitest';
 import { SeededChoices } from '../../src/sim/choices.ts';
-import type { Handler } from '../../src/sim/handler.ts';
 import { simulate, type World } from '../../src/sim/simulation.ts';
 import { Trace, type TraceEvent } from '../../src/sim/trace.ts';
+import { echoHandler, operations, world, type WorldLayer } from '../support/world.ts';
 
-/** A handler double (the database is not involved): "work" then "answer 201", counting restarts. */
-function echoHandler(): Handler & { restarts: number } {
-  return {
-    firstStep: () => 'work',
-    jobs: [],
-    restarts: 0,
-    run(step, input) {
-      if (step === 'work')
-        return {
-          outcome: { kind: 'next', step: 'answer' },
-          effects: [{ name: 'worked', subject: String(input.request.body.n) }],
-        };
-      return {
-        outcome: { kind: 'respond', response: { status: 201, headers: {}, body: null } },
-        effects: [],
-      };
-    },
-    restart() {
-      this.restarts++;
-    },
-  };
-}
-
-function world(
-  overrides: {
-    network?: Partial<World['network']>;
-    client?: Partial<World['client']>;
-    server?: Partial<World['server']>;
-    bounds?: Partial<World['bounds']>;
-  } = {},
-  count = 1,
-): World {
-  return {
-    operations: Array.from({ length: count }, (_, i) => ({
-      at: i * 100,
-      client: `c${i}`,
-      method: 'POST',
-      path: '/x',
-      body: { n: i },
-    })),
-    client: {
-      timeoutMs: 1000,
-      retries: 2,
-      backoffMs: 100,
-      backoffCapMs: 1000,
-      jitter: 0,
-      newKeyPerAttempt: false,
-      ...overrides.client,
-    },
-    network: {
-      latencyMs: 50,
-      latencySpreadMs: 0,
-      requestLoss: 0,
-      responseLoss: 0,
-      duplicate: 0,
-      ...overrides.network,
-    },
-    server: { stepMs: 10, crash: 0, restartMs: 500, ...overrides.server },
-    provider: { latencyMs: 100, honoursKeys: true, outageUntilMs: 0, lostReply: 0 },
-    bounds: { maxEvents: 10_000, maxTimeMs: 600_000, maxQueue: 1000, ...overrides.bounds },
-  };
-}
+/** `count` clients c0, c1, … each sending POST /x { n } 100 ms after the one before. */
+const payments = (count = 1): WorldLayer => ({
+  operations: operations(count, (i) => ({
+    at: i * 100,
+    client: `c${i}`,
+    method: 'POST',
+    path: '/x',
+    body: { n: i },
+  })),
+});
 
 function run(w: World, seed = 1) {
   const trace = new Trace(true);
@@ -79,7 +27,7 @@ const kinds = (events: TraceEvent[]) => events.map((e) => `${e.actor}:${e.kind}`
 
 describe('simulate', () => {
   test('a request that meets no fault is answered once', () => {
-    const { result, events } = run(world());
+    const { result, events } = run(world(payments()));
     expect(kinds(events)).toEqual([
       'client:request',
       'server:deliver',
@@ -98,7 +46,7 @@ describe('simulate', () => {
 
   test('every cause points at an earlier event, and time never runs backwards', () => {
     const { events } = run(
-      world({ network: { requestLoss: 0.3, responseLoss: 0.3, duplicate: 0.3 } }, 20),
+      world(payments(20), { network: { requestLoss: 0.3, responseLoss: 0.3, duplicate: 0.3 } }),
       5,
     );
     events.forEach((e, i) => {
@@ -109,7 +57,7 @@ describe('simulate', () => {
   });
 
   test('a lost response makes the client time out and retry; the server works every attempt', () => {
-    const { result, events } = run(world({ network: { responseLoss: 1 } }));
+    const { result, events } = run(world(payments(), { network: { responseLoss: 1 } }));
     expect(events.filter((e) => e.kind === 'timeout')).toHaveLength(3);
     expect(result.operations[0]).toEqual({ op: 1, result: 'gave-up', attempts: 3, status: null });
     expect(result.effects.worked).toBe(3);
@@ -118,7 +66,7 @@ describe('simulate', () => {
   });
 
   test('a duplicated request is worked twice and its second answer ignored', () => {
-    const { events, result } = run(world({ network: { duplicate: 1 } }));
+    const { events, result } = run(world(payments(), { network: { duplicate: 1 } }));
     expect(events.filter((e) => e.kind === 'deliver')).toHaveLength(2);
     expect(
       events.filter((e) => e.kind === 'ignored').map((e) => e.kind === 'ignored' && e.reason),
@@ -128,7 +76,7 @@ describe('simulate', () => {
 
   test('an answer after the timeout is ignored as late', () => {
     // Attempt 1 times out at 60 ms; its answer comes at 110 ms, while the retry waits to be sent.
-    const { events } = run(world({ client: { timeoutMs: 60, retries: 1 } }));
+    const { events } = run(world(payments(), { client: { timeoutMs: 60, retries: 1 } }));
     const ignored = events.filter((e) => e.kind === 'ignored');
     expect(ignored.map((e) => e.kind === 'ignored' && [e.reason, e.attempt, e.at])).toEqual([
       ['late', 1, 110],
@@ -143,7 +91,7 @@ describe('simulate', () => {
 
   test('a crash loses the execution in flight; requests while down are lost; the handler restarts', () => {
     const { events, handler, result } = run(
-      world({ server: { crash: 1, restartMs: 5000 }, client: { retries: 1 } }),
+      world(payments(), { server: { crash: 1, restartMs: 5000 }, client: { retries: 1 } }),
     );
     const crash = events.find((e) => e.kind === 'crash');
     expect(crash?.kind === 'crash' && crash.afterStep).toBe('work');
@@ -154,17 +102,17 @@ describe('simulate', () => {
   });
 
   test('hitting a bound ends the run with a bound-reached event instead of hanging', () => {
-    const { events, result } = run(world({ bounds: { maxEvents: 5 } }, 3));
+    const { events, result } = run(world(payments(3), { bounds: { maxEvents: 5 } }));
     expect(result.bound).toBe('maxEvents');
     expect(events.at(-1)).toMatchObject({ kind: 'bound-reached', bound: 'maxEvents', limit: 5 });
-    const late = run(world({ bounds: { maxTimeMs: 120 } }, 3));
+    const late = run(world(payments(3), { bounds: { maxTimeMs: 120 } }));
     expect(late.result.bound).toBe('maxTimeMs');
-    const full = run(world({ bounds: { maxQueue: 1 } }, 1));
+    const full = run(world(payments(1), { bounds: { maxQueue: 1 } }));
     expect(full.result.bound).toBe('queue');
   });
 
   test('a disabled trace keeps nothing but counts the same effects', () => {
-    const w = world({ network: { responseLoss: 0.5, duplicate: 0.2 } }, 10);
+    const w = world(payments(10), { network: { responseLoss: 0.5, duplicate: 0.2 } });
     const on = new Trace(true);
     const off = new Trace(false);
     const a = simulate(w, echoHandler(), new SeededChoices(3), on);

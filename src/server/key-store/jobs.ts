@@ -35,6 +35,7 @@ export function reaper(db: Db, everyMs: number, sized = false): Job {
         requests: [],
         changed: deleted > 0,
         pending: false,
+        count: deleted,
         ...(size === undefined ? { note } : { note: `${note}; ${keys(size)} kept`, size }),
       };
     },
@@ -68,6 +69,7 @@ export function completer(db: Db): Job {
         requests,
         changed: false,
         pending,
+        count: requests.length,
         note: `re-drove ${requests.length} abandoned key${requests.length === 1 ? '' : 's'}`,
       };
     },
