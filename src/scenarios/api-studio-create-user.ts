@@ -2,8 +2,7 @@
 // requirement decides which outcome is correct, and the key has to follow it.
 
 import { CREATE_USER_PATH, REQUEST_ID } from '../server/users.ts';
-import type { Operation } from '../sim/simulation.ts';
-import { KEY_MINTED_AT, KEY_MINTED_AT_TEXT } from './double-click-checkout.ts';
+import { keyMintedAtKnob } from './double-click-checkout.ts';
 import {
   CLIENT_KNOBS,
   NETWORK_KNOBS,
@@ -12,8 +11,9 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import { defineKnobs, readKnobs, withDefaults } from './knobs.ts';
 import type { Scenario } from './types.ts';
+import { countAndGap, spaced } from './workload.ts';
 import {
   KEY_STORE_CHECKS,
   ONE_USER_PER_FORM,
@@ -36,6 +36,45 @@ const REQUIREMENT_TEXT: Readonly<Record<Requirement, string>> = {
 // (24 characters: brandur's store refuses keys shorter than 20).
 const FORM_KEY = 'key_studio_request_tab_1';
 const BODY = { name: 'Test User', email: 'test@example.com' };
+
+const KNOBS = [
+  ...defineKnobs([
+    {
+      id: 'requirement',
+      label: 'Requirement',
+      group: 'workload',
+      kind: 'choice',
+      default: 'one-user-per-form',
+      options: REQUIREMENTS,
+      optionHelp: REQUIREMENT_TEXT,
+      help: 'What the business wants from several sends of the same request: one user, or one per send. It decides which checks apply.',
+    },
+  ]),
+  ...countAndGap(
+    {
+      id: 'sends',
+      label: 'Sends',
+      default: 5,
+      max: 20,
+      help: 'How many times Send is pressed.',
+    },
+    {
+      id: 'sendGapMs',
+      label: 'Time between sends',
+      default: 300,
+      max: 60_000,
+      help: 'How long after one press of Send the next one comes.',
+    },
+  ),
+  ...keyMintedAtKnob(
+    'When the studio makes the Idempotency-Key: once for the request tab, or anew on every Send.',
+  ),
+  ...CLIENT_KNOBS,
+  // The sends are the repeats here: random losses and copies start off, so only they show.
+  ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0, duplicate: 0 }),
+  ...SERVER_KNOBS,
+  ...PROVIDER_KNOBS,
+];
 
 export const apiStudioCreateUser: Scenario = {
   id: 'api-studio-create-user',
@@ -90,77 +129,27 @@ export const apiStudioCreateUser: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-user-per-form',
   },
-  knobs: [
-    {
-      id: 'requirement',
-      label: 'Requirement',
-      group: 'workload',
-      kind: 'choice',
-      default: 'one-user-per-form',
-      options: REQUIREMENTS,
-      optionHelp: REQUIREMENT_TEXT,
-      help: 'What the business wants from several sends of the same request: one user, or one per send. It decides which checks apply.',
-    },
-    {
-      id: 'sends',
-      label: 'Sends',
-      group: 'workload',
-      kind: 'int',
-      default: 5,
-      min: 1,
-      max: 20,
-      help: 'How many times Send is pressed.',
-    },
-    {
-      id: 'sendGapMs',
-      label: 'Time between sends',
-      group: 'workload',
-      kind: 'int',
-      default: 300,
-      min: 0,
-      max: 60_000,
-      unit: 'ms',
-      help: 'How long after one press of Send the next one comes.',
-    },
-    {
-      id: 'keyMintedAt',
-      label: 'Key made at',
-      group: 'client',
-      kind: 'choice',
-      default: 'form-render',
-      options: KEY_MINTED_AT,
-      optionHelp: KEY_MINTED_AT_TEXT,
-      help: 'When the studio makes the Idempotency-Key: once for the request tab, or anew on every Send.',
-    },
-    ...CLIENT_KNOBS,
-    // The sends are the repeats here: random losses and copies start off, so only they show.
-    ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0, duplicate: 0 }),
-    ...SERVER_KNOBS,
-    ...PROVIDER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: USER_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key', 'upsert'],
   effects: USER_EFFECTS,
   invariants: [ONE_USER_PER_FORM, USER_PER_SEND, ...KEY_STORE_CHECKS],
-  world(knobs, options) {
+  world(values, options) {
+    const knobs = readKnobs(KNOBS, values);
     // Faults off is the happy path: Send is pressed once.
-    const sends = options.faults ? (options.operations ?? numberKnob(knobs, 'sends')) : 1;
-    const gap = numberKnob(knobs, 'sendGapMs');
-    const perForm = choiceKnob(knobs, 'keyMintedAt', KEY_MINTED_AT) === 'form-render';
-    const operations: Operation[] = [];
-    for (let i = 1; i <= sends; i++) {
-      operations.push({
-        at: (i - 1) * gap,
-        client: 'api-studio',
-        method: 'POST',
-        path: CREATE_USER_PATH,
-        body: BODY,
-        // The studio tags every attempt of a send with the send's id, as API clients do.
-        headers: { [REQUEST_ID]: sendId(i) },
-        ...(perForm ? { key: FORM_KEY } : {}),
-      });
-    }
-    return httpWorld(knobs, options, operations);
+    const sends = options.faults ? (options.operations ?? knobs.int('sends')) : 1;
+    const perForm = knobs.choice('keyMintedAt') === 'form-render';
+    const operations = spaced(sends, knobs.int('sendGapMs'), (n, at) => ({
+      at,
+      client: 'api-studio',
+      method: 'POST',
+      path: CREATE_USER_PATH,
+      body: BODY,
+      // The studio tags every attempt of a send with the send's id, as API clients do.
+      headers: { [REQUEST_ID]: sendId(n) },
+      ...(perForm ? { key: FORM_KEY } : {}),
+    }));
+    return httpWorld(values, options, operations);
   },
   serverConfig,
 };

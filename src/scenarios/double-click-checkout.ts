@@ -1,7 +1,6 @@
 // Story: "Place order" is clicked twice; two requests for one checkout race each other.
 
 import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
-import type { Operation } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
   NETWORK_KNOBS,
@@ -10,9 +9,10 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import { defineKnobs, readKnobs, withDefaults } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { Scenario } from './types.ts';
+import { countAndGap, spaced } from './workload.ts';
 
 export const KEY_MINTED_AT = ['form-render', 'click'] as const;
 export type KeyMintedAt = (typeof KEY_MINTED_AT)[number];
@@ -32,6 +32,48 @@ const FORM_KEY = 'key_checkout_form_00001';
 // The payment intent is made when the checkout page loads (as Stripe recommends), so both
 // clicks ask to pay the same intent: it is what "one order" means here.
 const BODY = { intent: 'pi_1', amount_cents: 4200 };
+
+/** The knob that says when the client makes its key, in a story's own words (`help`). */
+export const keyMintedAtKnob = (help: string) =>
+  defineKnobs([
+    {
+      id: 'keyMintedAt',
+      label: 'Key made at',
+      group: 'client',
+      kind: 'choice',
+      default: 'form-render',
+      options: KEY_MINTED_AT,
+      optionHelp: KEY_MINTED_AT_TEXT,
+      help,
+    },
+  ]);
+
+const KNOBS = [
+  ...keyMintedAtKnob(
+    'When the page makes the Idempotency-Key: once when it shows the form, or anew on every click.',
+  ),
+  ...countAndGap(
+    {
+      id: 'clicks',
+      label: 'Clicks',
+      default: 2,
+      max: 10,
+      help: 'How many times the customer clicks “Place order” for the same checkout.',
+    },
+    {
+      id: 'clickGapMs',
+      label: 'Time between clicks',
+      default: 20,
+      max: 10_000,
+      help: 'How long after one click the next one comes.',
+    },
+  ),
+  ...CLIENT_KNOBS,
+  // The clicks are the duplicates here: random losses and copies start off, so only they show.
+  ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0, duplicate: 0 }),
+  ...SERVER_KNOBS,
+  ...PROVIDER_KNOBS,
+];
 
 export const doubleClickCheckout: Scenario = {
   id: 'double-click-checkout',
@@ -85,66 +127,26 @@ export const doubleClickCheckout: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
-  knobs: [
-    {
-      id: 'keyMintedAt',
-      label: 'Key made at',
-      group: 'client',
-      kind: 'choice',
-      default: 'form-render',
-      options: KEY_MINTED_AT,
-      optionHelp: KEY_MINTED_AT_TEXT,
-      help: 'When the page makes the Idempotency-Key: once when it shows the form, or anew on every click.',
-    },
-    {
-      id: 'clicks',
-      label: 'Clicks',
-      group: 'workload',
-      kind: 'int',
-      default: 2,
-      min: 1,
-      max: 10,
-      help: 'How many times the customer clicks “Place order” for the same checkout.',
-    },
-    {
-      id: 'clickGapMs',
-      label: 'Time between clicks',
-      group: 'workload',
-      kind: 'int',
-      default: 20,
-      min: 0,
-      max: 10_000,
-      unit: 'ms',
-      help: 'How long after one click the next one comes.',
-    },
-    ...CLIENT_KNOBS,
-    // The clicks are the duplicates here: random losses and copies start off, so only they show.
-    ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0, duplicate: 0 }),
-    ...SERVER_KNOBS,
-    ...PROVIDER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key', 'check-then-insert', 'key-after-effect'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
-  world(knobs, options) {
+  world(values, options) {
+    const knobs = readKnobs(KNOBS, values);
     // Faults off is the happy path: the customer clicks once.
-    const clicks = options.faults ? (options.operations ?? numberKnob(knobs, 'clicks')) : 1;
-    const gap = numberKnob(knobs, 'clickGapMs');
-    const perForm = choiceKnob(knobs, 'keyMintedAt', KEY_MINTED_AT) === 'form-render';
-    const operations: Operation[] = [];
-    for (let i = 1; i <= clicks; i++) {
-      operations.push({
-        at: (i - 1) * gap,
-        client: 'customer-1',
-        method: 'POST',
-        path: '/payments',
-        body: BODY,
-        // Left out, the client mints a fresh key for each click.
-        ...(perForm ? { key: FORM_KEY } : {}),
-      });
-    }
-    return httpWorld(knobs, options, operations);
+    const clicks = options.faults ? (options.operations ?? knobs.int('clicks')) : 1;
+    const perForm = knobs.choice('keyMintedAt') === 'form-render';
+    const operations = spaced(clicks, knobs.int('clickGapMs'), (_, at) => ({
+      at,
+      client: 'customer-1',
+      method: 'POST',
+      path: '/payments',
+      body: BODY,
+      // Left out, the client mints a fresh key for each click.
+      ...(perForm ? { key: FORM_KEY } : {}),
+    }));
+    return httpWorld(values, options, operations);
   },
   serverConfig,
 };

@@ -12,12 +12,36 @@ import {
 } from './consumer-world.ts';
 import { BALANCE_IS_FOLD, PROJECTION_EFFECTS, VERSION_IS_NEWEST } from './consumer-checks.ts';
 import { NETWORK_KNOBS } from './http-world.ts';
-import { numberKnob, withDefaults } from './knobs.ts';
+import { defineKnobs, readKnobs, withDefaults } from './knobs.ts';
 import type { KnobValues, Scenario } from './types.ts';
 
+const KNOBS = [
+  ...workloadKnobs('Events', 6, 100),
+  ...defineKnobs([
+    {
+      id: 'accounts',
+      label: 'Accounts',
+      group: 'workload',
+      kind: 'int',
+      default: 1,
+      min: 1,
+      max: 5,
+      help: 'How many accounts the events take turns on; each account counts its own versions.',
+    },
+  ]),
+  ...SENDER_KNOBS,
+  ...withDefaults(NETWORK_KNOBS, {
+    latencySpreadMs: 150,
+    requestLoss: 0.1,
+    responseLoss: 0.1,
+    duplicate: 0.15,
+  }),
+  ...CONSUMER_SERVER_KNOBS,
+];
+
 /** Every third event of an account is a refund of 15.00; the others are payments of 42.00. */
-function accountEvents(knobs: KnobValues): EventOf {
-  const accounts = numberKnob(knobs, 'accounts');
+function accountEvents(values: KnobValues): EventOf {
+  const accounts = readKnobs(KNOBS, values).int('accounts');
   return (n, at) => {
     // Accounts take turns; versions count each account's own events, from 1 with no gaps.
     const account = ((n - 1) % accounts) + 1;
@@ -103,27 +127,7 @@ export const eventSourcingProjection: Scenario = {
       why: 'An inbox remembers which events it has seen, not their order: a late event is applied after a newer one and moves the account back to its older version.',
     },
   ],
-  knobs: [
-    ...workloadKnobs('Events', 6, 100),
-    {
-      id: 'accounts',
-      label: 'Accounts',
-      group: 'workload',
-      kind: 'int',
-      default: 1,
-      min: 1,
-      max: 5,
-      help: 'How many accounts the events take turns on; each account counts its own versions.',
-    },
-    ...SENDER_KNOBS,
-    ...withDefaults(NETWORK_KNOBS, {
-      latencySpreadMs: 150,
-      requestLoss: 0.1,
-      responseLoss: 0.1,
-      duplicate: 0.15,
-    }),
-    ...CONSUMER_SERVER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: ['naive', 'inbox', 'version-check', 'auto-increment-dedupe'],
   defaultStrategies: ['naive', 'inbox', 'version-check'],
   effects: PROJECTION_EFFECTS,

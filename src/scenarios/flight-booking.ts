@@ -2,7 +2,6 @@
 // crashes between the steps, the browser times out and retries.
 
 import { FLIGHT_STRATEGY_IDS } from '../server/strategies/index.ts';
-import type { Operation } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
   NETWORK_KNOBS,
@@ -11,7 +10,7 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { boolKnob, choiceKnob, numberKnob, withDefaults } from './knobs.ts';
+import { defineKnobs, readKnobs, withDefaults } from './knobs.ts';
 import {
   LEASES_END,
   NO_STALE_WRITES,
@@ -19,7 +18,8 @@ import {
   ONE_CHARGE_PER_INTENT,
   ONE_ROW_PER_KEY,
 } from './payment-checks.ts';
-import type { EffectSpec, InvariantSpec, KnobSpec, Scenario } from './types.ts';
+import type { EffectSpec, InvariantSpec, Scenario } from './types.ts';
+import { countAndGap, spaced } from './workload.ts';
 
 /** The steps the server may crash after: each sits between two named steps of every strategy. */
 export const CRASH_POINTS = ['none', 'create-booking', 'record-fare', 'record-seat'] as const;
@@ -35,7 +35,7 @@ const CRASH_TEXT: Readonly<Record<(typeof CRASH_POINTS)[number], string>> = {
 const FARE_CENTS = 38_900;
 const FLIGHT = 'TW 101';
 
-export const AIRLINE_KNOBS: readonly KnobSpec[] = [
+export const AIRLINE_KNOBS = defineKnobs([
   {
     id: 'airlineLatencyMs',
     label: 'Airline round trip',
@@ -76,7 +76,7 @@ export const AIRLINE_KNOBS: readonly KnobSpec[] = [
     max: 1,
     help: 'Chance that the airline holds the seat but its answer never reaches the server: an unknown outcome (504).',
   },
-];
+]);
 
 export const FLIGHT_EFFECTS: readonly EffectSpec[] = [
   { name: 'card-charged', label: 'Card charges' },
@@ -145,6 +145,42 @@ export const FLIGHT_INVARIANTS: readonly InvariantSpec[] = [
   NO_STALE_WRITES,
 ];
 
+const KNOBS = [
+  ...countAndGap(
+    {
+      id: 'bookings',
+      label: 'Travellers',
+      default: 1,
+      max: 20,
+      help: 'How many travellers each book one seat on the flight, one after another.',
+    },
+    {
+      id: 'bookingGapMs',
+      label: 'Time between travellers',
+      default: 500,
+      max: 60_000,
+      help: 'How long after one traveller starts booking the next one starts.',
+    },
+  ),
+  ...withDefaults(CLIENT_KNOBS, { retries: 5 }),
+  ...NETWORK_KNOBS,
+  ...defineKnobs([
+    {
+      id: 'crashAfter',
+      label: 'Crash point',
+      group: 'server',
+      kind: 'choice',
+      default: 'record-fare',
+      options: CRASH_POINTS,
+      optionHelp: CRASH_TEXT,
+      help: 'The server dies right after this step of the first traveller’s first attempt commits, and restarts after the restart time.',
+    },
+  ]),
+  ...withDefaults(SERVER_KNOBS, { leaseMs: 3000 }),
+  ...PROVIDER_KNOBS,
+  ...AIRLINE_KNOBS,
+];
+
 export const flightBooking: Scenario = {
   id: 'flight-booking',
   title: 'The flight booking',
@@ -206,71 +242,31 @@ export const flightBooking: Scenario = {
       why: 'The key store finishes a booking only when a request comes back for it. If every retry after the crash is lost, or arrives while the lease still holds, the traveller gives up and the fare stays charged without a seat. The brandur profile runs a completer that finishes such bookings in the background, about 6 minutes later.',
     },
   ],
-  knobs: [
-    {
-      id: 'bookings',
-      label: 'Travellers',
-      group: 'workload',
-      kind: 'int',
-      default: 1,
-      min: 1,
-      max: 20,
-      help: 'How many travellers each book one seat on the flight, one after another.',
-    },
-    {
-      id: 'bookingGapMs',
-      label: 'Time between travellers',
-      group: 'workload',
-      kind: 'int',
-      default: 500,
-      min: 0,
-      max: 60_000,
-      unit: 'ms',
-      help: 'How long after one traveller starts booking the next one starts.',
-    },
-    ...withDefaults(CLIENT_KNOBS, { retries: 5 }),
-    ...NETWORK_KNOBS,
-    {
-      id: 'crashAfter',
-      label: 'Crash point',
-      group: 'server',
-      kind: 'choice',
-      default: 'record-fare',
-      options: CRASH_POINTS,
-      optionHelp: CRASH_TEXT,
-      help: 'The server dies right after this step of the first traveller’s first attempt commits, and restarts after the restart time.',
-    },
-    ...withDefaults(SERVER_KNOBS, { leaseMs: 3000 }),
-    ...PROVIDER_KNOBS,
-    ...AIRLINE_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: FLIGHT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'no-recovery-point', 'idempotency-key'],
   effects: FLIGHT_EFFECTS,
   invariants: FLIGHT_INVARIANTS,
-  world(knobs, options) {
-    const count = options.operations ?? numberKnob(knobs, 'bookings');
-    const gap = numberKnob(knobs, 'bookingGapMs');
-    const operations: Operation[] = [];
-    for (let i = 1; i <= count; i++) {
-      operations.push({
-        at: (i - 1) * gap,
-        client: `traveller-${i}`,
-        method: 'POST',
-        path: '/bookings',
-        body: { intent: `trip_${i}`, flight: FLIGHT, amount_cents: FARE_CENTS },
-      });
-    }
-    const world = httpWorld(knobs, options, operations);
-    const crashAfter = choiceKnob(knobs, 'crashAfter', CRASH_POINTS);
+  world(values, options) {
+    const knobs = readKnobs(KNOBS, values);
+    const count = options.operations ?? knobs.int('bookings');
+    const operations = spaced(count, knobs.int('bookingGapMs'), (n, at) => ({
+      at,
+      client: `traveller-${n}`,
+      method: 'POST',
+      path: '/bookings',
+      body: { intent: `trip_${n}`, flight: FLIGHT, amount_cents: FARE_CENTS },
+    }));
+    const world = httpWorld(values, options, operations);
+    const crashAfter = knobs.choice('crashAfter');
     const faults = options.faults;
     return {
       ...world,
       airline: {
-        latencyMs: numberKnob(knobs, 'airlineLatencyMs'),
-        honoursKeys: boolKnob(knobs, 'airlineKeys'),
-        outageUntilMs: faults ? numberKnob(knobs, 'airlineOutageMs') : 0,
-        lostReply: faults ? numberKnob(knobs, 'airlineLostReply') : 0,
+        latencyMs: knobs.int('airlineLatencyMs'),
+        honoursKeys: knobs.bool('airlineKeys'),
+        outageUntilMs: faults ? knobs.int('airlineOutageMs') : 0,
+        lostReply: faults ? knobs.ratio('airlineLostReply') : 0,
       },
       // The crash is a pinned fault: it shows on every seed, and faults off turns it off.
       pinned:

@@ -1,13 +1,14 @@
 // The knobs every HTTP story shares (client, network, server, provider) and the world they build.
 
 import type { ServerConfig } from '../server/strategy.ts';
+import type { NetworkPolicy } from '../sim/network.ts';
 import type { ProviderPolicy } from '../sim/provider.ts';
-import type { Operation, World } from '../sim/simulation.ts';
-import { boolKnob, choiceKnob, numberKnob } from './knobs.ts';
+import type { Bounds, Operation, ServerPolicy, World } from '../sim/simulation.ts';
+import { defineKnobs, readKnobs, type KnobId } from './knobs.ts';
 import { HOUR_MS, PROFILE_IDS, PROFILES } from '../server/profiles.ts';
-import type { KnobSpec, KnobValues, WorldOptions } from './types.ts';
+import type { KnobValues, WorldOptions } from './types.ts';
 
-export const CLIENT_KNOBS: readonly KnobSpec[] = [
+export const CLIENT_KNOBS = defineKnobs([
   {
     id: 'timeoutMs',
     label: 'Client timeout',
@@ -61,9 +62,9 @@ export const CLIENT_KNOBS: readonly KnobSpec[] = [
     max: 1,
     help: 'Share of each backoff that is randomised away, so clients do not retry in lockstep.',
   },
-];
+]);
 
-export const NETWORK_KNOBS: readonly KnobSpec[] = [
+export const NETWORK_KNOBS = defineKnobs([
   {
     id: 'latencyMs',
     label: 'Latency',
@@ -116,9 +117,9 @@ export const NETWORK_KNOBS: readonly KnobSpec[] = [
     max: 1,
     help: 'Chance that the network delivers one request twice.',
   },
-];
+]);
 
-export const SERVER_KNOBS: readonly KnobSpec[] = [
+export const SERVER_KNOBS = defineKnobs([
   {
     id: 'stepMs',
     label: 'Step time',
@@ -182,9 +183,9 @@ export const SERVER_KNOBS: readonly KnobSpec[] = [
     unit: 'h',
     help: 'How long the server keeps a key; a retry after that runs again. 0 keeps the profile’s own (24 h; brandur 72 h; Powertools 1 h).',
   },
-];
+]);
 
-export const PROVIDER_KNOBS: readonly KnobSpec[] = [
+export const PROVIDER_KNOBS = defineKnobs([
   {
     id: 'pspLatencyMs',
     label: 'Provider round trip',
@@ -225,16 +226,57 @@ export const PROVIDER_KNOBS: readonly KnobSpec[] = [
     max: 1,
     help: 'Chance that the provider charges the card but its answer never reaches the server: an unknown outcome (504).',
   },
-];
+]);
 
-export function serverConfig(knobs: KnobValues): ServerConfig {
-  const profile = PROFILES[choiceKnob(knobs, 'profile', PROFILE_IDS)];
-  const leaseMs = numberKnob(knobs, 'leaseMs');
-  const retentionHours = numberKnob(knobs, 'retentionHours');
+export function serverConfig(values: KnobValues): ServerConfig {
+  const knobs = readKnobs(SERVER_KNOBS, values);
+  const profile = PROFILES[knobs.choice('profile')];
+  const leaseMs = knobs.int('leaseMs');
+  const retentionHours = knobs.int('retentionHours');
   return {
     profile: profile.id,
     leaseMs: leaseMs > 0 ? leaseMs : profile.leaseMs,
     retentionMs: retentionHours > 0 ? retentionHours * HOUR_MS : profile.retentionMs,
+  };
+}
+
+/** The network between client and server; faults off, nothing is lost or duplicated. */
+export function networkPolicy(values: KnobValues, faults: boolean): NetworkPolicy {
+  const knobs = readKnobs(NETWORK_KNOBS, values);
+  const ratio = (id: KnobId<typeof NETWORK_KNOBS, 'ratio'>) => (faults ? knobs.ratio(id) : 0);
+  return {
+    latencyMs: knobs.int('latencyMs'),
+    latencySpreadMs: knobs.int('latencySpreadMs'),
+    requestLoss: ratio('requestLoss'),
+    responseLoss: ratio('responseLoss'),
+    duplicate: ratio('duplicate'),
+  };
+}
+
+/** The server process: its step time, and its crashes only while faults are on. */
+export function serverPolicy(values: KnobValues, faults: boolean): ServerPolicy {
+  const knobs = readKnobs(SERVER_KNOBS, values);
+  return {
+    stepMs: knobs.int('stepMs'),
+    crash: faults ? knobs.ratio('crash') : 0,
+    restartMs: knobs.int('restartMs'),
+  };
+}
+
+/**
+ * Generous bounds: a run that reaches one ends with a bound-reached event, never hangs. Room
+ * for every attempt of every operation, and `horizonMs` after the last operation starts.
+ */
+export function runBounds(
+  operations: readonly Operation[],
+  retries: number,
+  horizonMs: number,
+): Bounds {
+  const last = operations[operations.length - 1]?.at ?? 0;
+  return {
+    maxEvents: 10_000 + 100 * operations.length * (retries + 1),
+    maxTimeMs: last + horizonMs,
+    maxQueue: 10_000 + 20 * operations.length,
   };
 }
 
@@ -243,59 +285,44 @@ export function serverConfig(knobs: KnobValues): ServerConfig {
  * client waits for every answer: "everything works when requests succeed exactly once".
  */
 export function httpWorld(
-  knobs: KnobValues,
+  values: KnobValues,
   options: WorldOptions,
   operations: readonly Operation[],
 ): World & { readonly provider: ProviderPolicy } {
-  const ratio = (id: string) => (options.faults ? numberKnob(knobs, id) : 0);
+  const provider = readKnobs(PROVIDER_KNOBS, values);
+  const faults = options.faults;
   return {
-    ...worldWithoutProvider(knobs, options, operations),
+    ...worldWithoutProvider(values, options, operations),
     provider: {
-      latencyMs: numberKnob(knobs, 'pspLatencyMs'),
-      honoursKeys: boolKnob(knobs, 'pspKeys'),
-      outageUntilMs: options.faults ? numberKnob(knobs, 'pspOutageMs') : 0,
-      lostReply: ratio('pspLostReply'),
+      latencyMs: provider.int('pspLatencyMs'),
+      honoursKeys: provider.bool('pspKeys'),
+      outageUntilMs: faults ? provider.int('pspOutageMs') : 0,
+      lostReply: faults ? provider.ratio('pspLostReply') : 0,
     },
   };
 }
 
 /** The world for an HTTP story that calls no payment provider (a consumer of events). */
 export function worldWithoutProvider(
-  knobs: KnobValues,
+  values: KnobValues,
   options: WorldOptions,
   operations: readonly Operation[],
 ): World {
   const faults = options.faults;
-  const ratio = (id: string) => (faults ? numberKnob(knobs, id) : 0);
-  const retries = numberKnob(knobs, 'retries');
-  const last = operations[operations.length - 1]?.at ?? 0;
+  const client = readKnobs(CLIENT_KNOBS, values);
+  const retries = client.int('retries');
   return {
     operations,
     client: {
-      timeoutMs: faults ? numberKnob(knobs, 'timeoutMs') : null,
+      timeoutMs: faults ? client.int('timeoutMs') : null,
       retries,
-      backoffMs: numberKnob(knobs, 'backoffMs'),
-      backoffCapMs: numberKnob(knobs, 'backoffCapMs'),
-      jitter: numberKnob(knobs, 'jitter'),
+      backoffMs: client.int('backoffMs'),
+      backoffCapMs: client.int('backoffCapMs'),
+      jitter: client.ratio('jitter'),
       newKeyPerAttempt: false,
     },
-    network: {
-      latencyMs: numberKnob(knobs, 'latencyMs'),
-      latencySpreadMs: numberKnob(knobs, 'latencySpreadMs'),
-      requestLoss: ratio('requestLoss'),
-      responseLoss: ratio('responseLoss'),
-      duplicate: ratio('duplicate'),
-    },
-    server: {
-      stepMs: numberKnob(knobs, 'stepMs'),
-      crash: ratio('crash'),
-      restartMs: numberKnob(knobs, 'restartMs'),
-    },
-    // Generous bounds: a run that reaches one ends with a bound-reached event, never hangs.
-    bounds: {
-      maxEvents: 10_000 + 100 * operations.length * (retries + 1),
-      maxTimeMs: last + 24 * HOUR_MS,
-      maxQueue: 10_000 + 20 * operations.length,
-    },
+    network: networkPolicy(values, faults),
+    server: serverPolicy(values, faults),
+    bounds: runBounds(operations, retries, 24 * HOUR_MS),
   };
 }

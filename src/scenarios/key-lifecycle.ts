@@ -11,9 +11,10 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { choiceKnob, withDefaults } from './knobs.ts';
+import { readKnobs, withDefaults } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { Scenario } from './types.ts';
+import { caseKnob } from './workload.ts';
 
 export const LIFECYCLE_CASES = [
   'replay',
@@ -82,6 +83,24 @@ function pay(at: number, extra: Partial<Operation> = {}): Operation {
   };
 }
 
+const KNOBS = [
+  ...caseKnob(
+    LIFECYCLE_CASES,
+    CASE_TEXT,
+    'Which case of the key’s life to play; each one is scripted, so it shows on every seed.',
+  ),
+  ...CLIENT_KNOBS,
+  // Scripted cases: random losses, duplicates and reordering start off: only the case's fault shows.
+  ...withDefaults(NETWORK_KNOBS, {
+    requestLoss: 0,
+    responseLoss: 0,
+    duplicate: 0,
+    latencySpreadMs: 0,
+  }),
+  ...SERVER_KNOBS,
+  ...PROVIDER_KNOBS,
+];
+
 export const keyLifecycle: Scenario = {
   id: 'key-lifecycle',
   title: 'The life of a key',
@@ -133,42 +152,21 @@ export const keyLifecycle: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
-  knobs: [
-    {
-      id: 'case',
-      label: 'Case',
-      group: 'workload',
-      kind: 'choice',
-      default: 'replay',
-      options: LIFECYCLE_CASES,
-      optionHelp: CASE_TEXT,
-      help: 'Which case of the key’s life to play; each one is scripted, so it shows on every seed.',
-    },
-    ...CLIENT_KNOBS,
-    // Scripted cases: random losses, duplicates and reordering start off: only the case's fault shows.
-    ...withDefaults(NETWORK_KNOBS, {
-      requestLoss: 0,
-      responseLoss: 0,
-      duplicate: 0,
-      latencySpreadMs: 0,
-    }),
-    ...SERVER_KNOBS,
-    ...PROVIDER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
-  world(knobs, options) {
-    const which = choiceKnob(knobs, 'case', LIFECYCLE_CASES);
-    const { leaseMs, retentionMs } = serverConfig(knobs);
+  world(values, options) {
+    const which = readKnobs(KNOBS, values).choice('case');
+    const { leaseMs, retentionMs } = serverConfig(values);
     const script = cases(leaseMs, retentionMs)[which];
     // Faults off is the essay's happy path: one well-formed request, made once, that succeeds
     // once. A case's own repeat (the retry, the duplicate, the reuse) and its bad key go.
     const [first] = script.operations;
     if (!options.faults && first)
-      return { ...httpWorld(knobs, options, [{ ...first, key: KEY }]), pinned: {} };
-    const world = httpWorld(knobs, options, script.operations);
+      return { ...httpWorld(values, options, [{ ...first, key: KEY }]), pinned: {} };
+    const world = httpWorld(values, options, script.operations);
     // A case's outage is a pinned fault: the Provider outage knob can only make it longer.
     const outageUntilMs = Math.max(world.provider.outageUntilMs, script.providerDownMs ?? 0);
     return {

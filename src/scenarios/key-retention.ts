@@ -11,10 +11,10 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { numberKnob, withChanges, withDefaults } from './knobs.ts';
+import { defineKnobs, readKnobs, withChanges, withDefaults } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import { PAYMENT_KNOBS, paymentOperations } from './payment-lost-response.ts';
-import type { KnobSpec, Scenario } from './types.ts';
+import type { Scenario } from './types.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,12 +23,52 @@ const DAY_MS = 24 * HOUR_MS;
  * The client's schedule, in hours rather than seconds: it backs off 30 min, then 1 h, then 2 h,
  * so its last retry comes about 3.5 h after the first attempt. Ranges widen to match.
  */
-const CLIENT_SCHEDULE_KNOBS: readonly KnobSpec[] = withChanges(CLIENT_KNOBS, {
+const CLIENT_SCHEDULE_KNOBS = withChanges(CLIENT_KNOBS, {
   timeoutMs: { default: 30_000, max: 600_000 },
   backoffMs: { default: 30 * MINUTE_MS, max: DAY_MS },
   backoffCapMs: { default: 2 * HOUR_MS, max: DAY_MS },
   jitter: { default: 0.1 },
 });
+
+const KNOBS = [
+  ...withChanges(PAYMENT_KNOBS, {
+    payments: { default: 20, max: 100 },
+    paymentGapMs: {
+      default: 30 * MINUTE_MS,
+      max: DAY_MS,
+      help: 'How long after one customer starts paying the next one starts: the arrival rate.',
+    },
+  }),
+  ...CLIENT_SCHEDULE_KNOBS,
+  ...defineKnobs([
+    {
+      id: 'lostAnswers',
+      label: 'Answers lost for payment 1',
+      group: 'network',
+      kind: 'int',
+      default: 3,
+      min: 0,
+      max: 10,
+      help: 'The server’s answers to the first this-many attempts of payment 1 are lost, so its client keeps retrying on its schedule.',
+    },
+  ]),
+  ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0.05, duplicate: 0 }),
+  ...withDefaults(SERVER_KNOBS, { retentionHours: 6 }),
+  ...defineKnobs([
+    {
+      id: 'reaperIntervalMs',
+      label: 'Reaper interval',
+      group: 'server',
+      kind: 'int',
+      default: 15 * MINUTE_MS,
+      min: MINUTE_MS,
+      max: DAY_MS,
+      unit: 'ms',
+      help: 'How often the reaper deletes expired keys. Each run is shown with the number of keys left.',
+    },
+  ]),
+  ...PROVIDER_KNOBS,
+];
 
 export const keyRetention: Scenario = {
   id: 'key-retention',
@@ -88,48 +128,14 @@ export const keyRetention: Scenario = {
       why: 'A key lives for its retention only. A retry that comes after the key expired, or after the reaper deleted it, is a new request and runs again: retention must outlast the longest time a client keeps retrying.',
     },
   ],
-  knobs: [
-    ...withChanges(PAYMENT_KNOBS, {
-      payments: { default: 20, max: 100 },
-      paymentGapMs: {
-        default: 30 * MINUTE_MS,
-        max: DAY_MS,
-        help: 'How long after one customer starts paying the next one starts: the arrival rate.',
-      },
-    }),
-    ...CLIENT_SCHEDULE_KNOBS,
-    {
-      id: 'lostAnswers',
-      label: 'Answers lost for payment 1',
-      group: 'network',
-      kind: 'int',
-      default: 3,
-      min: 0,
-      max: 10,
-      help: 'The server’s answers to the first this-many attempts of payment 1 are lost, so its client keeps retrying on its schedule.',
-    },
-    ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0.05, duplicate: 0 }),
-    ...withDefaults(SERVER_KNOBS, { retentionHours: 6 }),
-    {
-      id: 'reaperIntervalMs',
-      label: 'Reaper interval',
-      group: 'server',
-      kind: 'int',
-      default: 15 * MINUTE_MS,
-      min: MINUTE_MS,
-      max: DAY_MS,
-      unit: 'ms',
-      help: 'How often the reaper deletes expired keys. Each run is shown with the number of keys left.',
-    },
-    ...PROVIDER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
-  world(knobs, options) {
-    const lost = numberKnob(knobs, 'lostAnswers');
-    const world = httpWorld(knobs, options, paymentOperations(knobs, options));
+  world(values, options) {
+    const lost = readKnobs(KNOBS, values).int('lostAnswers');
+    const world = httpWorld(values, options, paymentOperations(values, options));
     const dropResponse = Array.from({ length: lost }, (_, i) => ({ op: 1, attempt: i + 1 }));
     // Jobs tick for hours here (the outbox relay every second): room for a tick a second all run long.
     const bounds = {
@@ -139,8 +145,8 @@ export const keyRetention: Scenario = {
     // Faults off: nothing is lost, so payment 1 never retries.
     return { ...world, bounds, pinned: options.faults ? { dropResponse } : {} };
   },
-  serverConfig: (knobs) => ({
-    ...serverConfig(knobs),
-    reaperEveryMs: numberKnob(knobs, 'reaperIntervalMs'),
+  serverConfig: (values) => ({
+    ...serverConfig(values),
+    reaperEveryMs: readKnobs(KNOBS, values).int('reaperIntervalMs'),
   }),
 };

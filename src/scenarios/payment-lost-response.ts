@@ -10,45 +10,39 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { numberKnob } from './knobs.ts';
+import { readKnobs } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
-import type { KnobSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
+import type { KnobValues, Scenario, WorldOptions } from './types.ts';
+import { countAndGap, spaced } from './workload.ts';
 
 /** How many customers pay, and how far apart: the workload of the payment stories. */
-export const PAYMENT_KNOBS: readonly KnobSpec[] = [
+export const PAYMENT_KNOBS = countAndGap(
   {
     id: 'payments',
     label: 'Payments',
-    group: 'workload',
-    kind: 'int',
     default: 1,
-    min: 1,
     max: 50,
     help: 'How many customers each pay once, one after another.',
   },
   {
     id: 'paymentGapMs',
     label: 'Time between payments',
-    group: 'workload',
-    kind: 'int',
     default: 500,
-    min: 0,
     max: 60_000,
-    unit: 'ms',
     help: 'How long after one customer starts paying the next one starts.',
   },
-];
+);
 
 /** Customer n pays intent `pi_n` 42.00, `paymentGapMs` after customer n - 1 started. */
-export function paymentOperations(knobs: KnobValues, options: WorldOptions): Operation[] {
-  const count = options.operations ?? numberKnob(knobs, 'payments');
-  const gap = numberKnob(knobs, 'paymentGapMs');
-  return Array.from({ length: count }, (_, i) => ({
-    at: i * gap,
-    client: `customer-${i + 1}`,
+export function paymentOperations(values: KnobValues, options: WorldOptions): Operation[] {
+  const knobs = readKnobs(PAYMENT_KNOBS, values);
+  const count = options.operations ?? knobs.int('payments');
+  return spaced(count, knobs.int('paymentGapMs'), (n, at) => ({
+    at,
+    client: `customer-${n}`,
     method: 'POST',
     path: '/payments',
-    body: { intent: `pi_${i + 1}`, amount_cents: 4200 },
+    body: { intent: `pi_${n}`, amount_cents: 4200 },
   }));
 }
 

@@ -1,7 +1,6 @@
 // Story: a sign-up sent as POST /users and another as PUT /users/123, both retried after lost answers.
 
 import { USERS_PATH } from '../server/users.ts';
-import type { Operation } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
   NETWORK_KNOBS,
@@ -10,8 +9,9 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { numberKnob } from './knobs.ts';
+import { defineKnobs, readKnobs } from './knobs.ts';
 import type { Scenario } from './types.ts';
+import { spaced } from './workload.ts';
 import {
   KEY_STORE_CHECKS,
   ONE_USER_PER_SIGNUP,
@@ -27,6 +27,47 @@ function person(name: string, n: number) {
 
 // PUT names the user's id up front: the form got it when it loaded (the essay's /users/123).
 const FIRST_PUT_ID = 123;
+
+// Two counts and one gap: POST sign-ups go first, then PUT sign-ups, all one gap apart.
+const KNOBS = [
+  ...defineKnobs([
+    {
+      id: 'postSignups',
+      label: 'POST sign-ups',
+      group: 'workload',
+      kind: 'int',
+      default: 1,
+      min: 0,
+      max: 20,
+      help: 'How many people sign up with POST /users: the server picks each new user’s id.',
+    },
+    {
+      id: 'putSignups',
+      label: 'PUT sign-ups',
+      group: 'workload',
+      kind: 'int',
+      default: 1,
+      min: 0,
+      max: 20,
+      help: 'How many people sign up with PUT /users/<id>: the client picked the id when the form loaded.',
+    },
+    {
+      id: 'signupGapMs',
+      label: 'Time between sign-ups',
+      group: 'workload',
+      kind: 'int',
+      default: 500,
+      min: 0,
+      max: 60_000,
+      unit: 'ms',
+      help: 'How long after one sign-up starts the next one starts; POST sign-ups go first.',
+    },
+  ]),
+  ...CLIENT_KNOBS,
+  ...NETWORK_KNOBS,
+  ...SERVER_KNOBS,
+  ...PROVIDER_KNOBS,
+];
 
 export const putVsPost: Scenario = {
   id: 'put-vs-post',
@@ -75,73 +116,29 @@ export const putVsPost: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-user-per-signup',
   },
-  knobs: [
-    {
-      id: 'postSignups',
-      label: 'POST sign-ups',
-      group: 'workload',
-      kind: 'int',
-      default: 1,
-      min: 0,
-      max: 20,
-      help: 'How many people sign up with POST /users: the server picks each new user’s id.',
-    },
-    {
-      id: 'putSignups',
-      label: 'PUT sign-ups',
-      group: 'workload',
-      kind: 'int',
-      default: 1,
-      min: 0,
-      max: 20,
-      help: 'How many people sign up with PUT /users/<id>: the client picked the id when the form loaded.',
-    },
-    {
-      id: 'signupGapMs',
-      label: 'Time between sign-ups',
-      group: 'workload',
-      kind: 'int',
-      default: 500,
-      min: 0,
-      max: 60_000,
-      unit: 'ms',
-      help: 'How long after one sign-up starts the next one starts; POST sign-ups go first.',
-    },
-    ...CLIENT_KNOBS,
-    ...NETWORK_KNOBS,
-    ...SERVER_KNOBS,
-    ...PROVIDER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: USER_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key', 'upsert'],
   effects: USER_EFFECTS,
   invariants: [ONE_USER_PER_SIGNUP, ...KEY_STORE_CHECKS],
-  world(knobs, options) {
+  world(values, options) {
+    const knobs = readKnobs(KNOBS, values);
     // A batch asks for a number of operations: half of them POST, half PUT.
     const total = options.operations;
-    const posts = total === undefined ? numberKnob(knobs, 'postSignups') : Math.ceil(total / 2);
-    const puts = total === undefined ? numberKnob(knobs, 'putSignups') : Math.floor(total / 2);
-    const gap = numberKnob(knobs, 'signupGapMs');
-    const operations: Operation[] = [];
-    for (let i = 1; i <= posts; i++) {
-      operations.push({
-        at: operations.length * gap,
-        client: 'signup-form',
-        method: 'POST',
-        path: USERS_PATH,
-        body: person('Ada', i),
-      });
-    }
-    for (let i = 1; i <= puts; i++) {
-      operations.push({
-        at: operations.length * gap,
-        client: 'signup-form',
-        method: 'PUT',
-        path: `${USERS_PATH}/${FIRST_PUT_ID + i - 1}`,
-        body: person('Grace', i),
-      });
-    }
-    return httpWorld(knobs, options, operations);
+    const posts = total === undefined ? knobs.int('postSignups') : Math.ceil(total / 2);
+    const puts = total === undefined ? knobs.int('putSignups') : Math.floor(total / 2);
+    const operations = spaced(posts + puts, knobs.int('signupGapMs'), (n, at) =>
+      n <= posts
+        ? { at, client: 'signup-form', method: 'POST', path: USERS_PATH, body: person('Ada', n) }
+        : {
+            at,
+            client: 'signup-form',
+            method: 'PUT',
+            path: `${USERS_PATH}/${FIRST_PUT_ID + n - posts - 1}`,
+            body: person('Grace', n - posts),
+          },
+    );
+    return httpWorld(values, options, operations);
   },
   serverConfig,
 };

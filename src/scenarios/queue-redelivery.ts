@@ -8,10 +8,18 @@ import { BROKERS, DELIVERY_ATTEMPT, QUEUE_PATH, type Broker } from '../server/qu
 import type { ClientPolicy } from '../sim/client.ts';
 import type { Operation, PinnedFaults, World } from '../sim/simulation.ts';
 import { CONSUMER_SERVER_KNOBS, consumerServerConfig } from './consumer-world.ts';
-import { NETWORK_KNOBS } from './http-world.ts';
-import { boolKnob, choiceKnob, numberKnob, withChanges, withDefaults } from './knobs.ts';
+import { NETWORK_KNOBS, networkPolicy, runBounds, serverPolicy } from './http-world.ts';
+import {
+  defineKnobs,
+  readKnobs,
+  withChanges,
+  withDefaults,
+  type KnobId,
+  type KnobReader,
+} from './knobs.ts';
 import { QUEUE_EFFECTS, QUEUE_INVARIANTS } from './queue-checks.ts';
-import type { KnobSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
+import type { KnobValues, Scenario, WorldOptions } from './types.ts';
+import { caseKnob, countAndGap, spaced } from './workload.ts';
 
 export const QUEUE_CASES = [
   'crash-before-ack',
@@ -47,7 +55,7 @@ export const BROKER_TEXT: Readonly<Record<Broker, string>> = {
 const REDELIVERY_CAP = 100;
 const SKU = 'mug';
 
-const BROKER_SETTINGS: readonly KnobSpec[] = [
+const BROKER_SETTINGS = defineKnobs([
   {
     id: 'flavour',
     label: 'Broker',
@@ -171,7 +179,7 @@ const BROKER_SETTINGS: readonly KnobSpec[] = [
     unit: 'ms',
     help: 'Service Bus only (DuplicateDetectionHistoryTimeWindow, default 10 min, 20 s to 7 days). How long the broker remembers a MessageId, when duplicate detection is on.',
   },
-];
+]);
 
 /** Each broker's own settings take part only under that broker: the page shows them then. */
 const OWNER: readonly [string, Broker][] = [
@@ -180,57 +188,49 @@ const OWNER: readonly [string, Broker][] = [
   ['kafka', 'kafka'],
   ['sb', 'servicebus'],
 ];
-const BROKER_KNOBS: readonly KnobSpec[] = BROKER_SETTINGS.map((knob) => {
+const BROKER_KNOBS = BROKER_SETTINGS.map((knob) => {
   const owner = OWNER.find(([prefix]) => knob.id.startsWith(prefix))?.[1];
   return owner ? { ...knob, shownWhen: { knob: 'flavour', is: owner } } : knob;
 });
 
-const WORKLOAD_KNOBS: readonly KnobSpec[] = [
-  {
-    id: 'case',
-    label: 'Case',
-    group: 'workload',
-    kind: 'choice',
-    default: 'crash-before-ack',
-    options: QUEUE_CASES,
-    optionHelp: QUEUE_CASE_TEXT,
-    help: 'What goes wrong; each case is scripted, so it shows on every seed.',
-  },
-  {
-    id: 'messages',
-    label: 'Orders',
-    group: 'workload',
-    kind: 'int',
-    default: 3,
-    min: 1,
-    max: 50,
-    help: 'How many “order placed” messages the shop puts on the queue, one per order.',
-  },
-  {
-    id: 'messageGapMs',
-    label: 'Time between orders',
-    group: 'workload',
-    kind: 'int',
-    default: 1000,
-    min: 0,
-    max: 60_000,
-    unit: 'ms',
-    help: 'How long after one message the next one is delivered.',
-  },
-  {
-    id: 'resendAfterMs',
-    label: 'Producer re-send after',
-    group: 'workload',
-    kind: 'int',
-    default: 10_000,
-    min: 0,
-    max: 86_400_000,
-    unit: 'ms',
-    help: 'In the producer-resend case: how long after the first send the producer sends the first message again.',
-  },
+const WORKLOAD_KNOBS = [
+  ...caseKnob(
+    QUEUE_CASES,
+    QUEUE_CASE_TEXT,
+    'What goes wrong; each case is scripted, so it shows on every seed.',
+  ),
+  ...countAndGap(
+    {
+      id: 'messages',
+      label: 'Orders',
+      default: 3,
+      max: 50,
+      help: 'How many “order placed” messages the shop puts on the queue, one per order.',
+    },
+    {
+      id: 'messageGapMs',
+      label: 'Time between orders',
+      default: 1000,
+      max: 60_000,
+      help: 'How long after one message the next one is delivered.',
+    },
+  ),
+  ...defineKnobs([
+    {
+      id: 'resendAfterMs',
+      label: 'Producer re-send after',
+      group: 'workload',
+      kind: 'int',
+      default: 10_000,
+      min: 0,
+      max: 86_400_000,
+      unit: 'ms',
+      help: 'In the producer-resend case: how long after the first send the producer sends the first message again.',
+    },
+  ]),
 ];
 
-const NETWORK_HELP: Readonly<Record<string, string>> = {
+const NETWORK_HELP: Readonly<Record<KnobId<typeof NETWORK_KNOBS>, string>> = {
   latencyMs: 'One-way time between broker and consumer.',
   latencySpreadMs: 'Each message takes the latency plus or minus up to this much.',
   requestLoss:
@@ -240,25 +240,41 @@ const NETWORK_HELP: Readonly<Record<string, string>> = {
   duplicate: 'Chance that the broker hands one delivery to the consumer twice at once.',
 };
 
-const CONSUMER_KNOBS: readonly KnobSpec[] = [
+const CONSUMER_KNOBS = [
   ...withChanges(CONSUMER_SERVER_KNOBS, {
     crash: { help: 'Chance that the consumer process dies right after a step commits.' },
     restartMs: {
       help: 'How long a crashed consumer stays down; deliveries that arrive meanwhile are lost.',
     },
   }),
-  {
-    id: 'slowWorkMs',
-    label: 'Slow work',
-    group: 'server',
-    kind: 'int',
-    default: 90_000,
-    min: 0,
-    max: 3_600_000,
-    unit: 'ms',
-    help: 'In the slow-consumer case: how long the work for the first delivery takes (a slow call, a big label to print).',
-  },
+  ...defineKnobs([
+    {
+      id: 'slowWorkMs',
+      label: 'Slow work',
+      group: 'server',
+      kind: 'int',
+      default: 90_000,
+      min: 0,
+      max: 3_600_000,
+      unit: 'ms',
+      help: 'In the slow-consumer case: how long the work for the first delivery takes (a slow call, a big label to print).',
+    },
+  ]),
 ];
+
+const KNOBS = [
+  ...WORKLOAD_KNOBS,
+  ...BROKER_KNOBS,
+  ...withDefaults(NETWORK_KNOBS, {
+    latencyMs: 5,
+    latencySpreadMs: 0,
+    requestLoss: 0,
+    responseLoss: 0,
+    duplicate: 0,
+  }).map((k) => ({ ...k, help: NETWORK_HELP[k.id] })),
+  ...CONSUMER_KNOBS,
+];
+type Knobs = KnobReader<(typeof KNOBS)[number]>;
 
 /** The n-th "order placed" message, delivered from `at` on; `offset` is its Kafka offset. */
 function message(broker: Broker, n: number, at: number, offset: number): Operation {
@@ -283,28 +299,26 @@ function message(broker: Broker, n: number, at: number, offset: number): Operati
 }
 
 function operations(
-  knobs: KnobValues,
+  knobs: Knobs,
   broker: Broker,
   which: QueueCase,
   options: WorldOptions,
 ): Operation[] {
-  const count = options.operations ?? numberKnob(knobs, 'messages');
-  const gap = numberKnob(knobs, 'messageGapMs');
-  const ops: Operation[] = [];
-  for (let n = 1; n <= count; n++) ops.push(message(broker, n, (n - 1) * gap, n - 1));
+  const count = options.operations ?? knobs.int('messages');
+  const ops = spaced(count, knobs.int('messageGapMs'), (n, at) => message(broker, n, at, n - 1));
   if (!options.faults || which !== 'producer-resend') return ops;
-  const resendAt = numberKnob(knobs, 'resendAfterMs');
+  const resendAt = knobs.int('resendAfterMs');
   // Service Bus remembers each MessageId for the window and drops a re-send inside it.
   const dropped =
     broker === 'servicebus' &&
-    boolKnob(knobs, 'sbDuplicateDetection') &&
-    resendAt < numberKnob(knobs, 'sbDuplicateDetectionWindowMs');
+    knobs.bool('sbDuplicateDetection') &&
+    resendAt < knobs.int('sbDuplicateDetectionWindowMs');
   if (dropped) return ops;
   // The copy is a new message to the broker: a fresh receive count, the next Kafka offset.
   return [...ops, message(broker, 1, resendAt, count)].sort((a, b) => a.at - b.at);
 }
 
-function pinned(which: QueueCase, knobs: KnobValues, last: number): PinnedFaults {
+function pinned(which: QueueCase, knobs: Knobs, last: number): PinnedFaults {
   switch (which) {
     case 'crash-before-ack':
       return { crashAfter: [{ op: last, attempt: 1, step: 'apply-event' }] };
@@ -312,9 +326,7 @@ function pinned(which: QueueCase, knobs: KnobValues, last: number): PinnedFaults
       return { crashAfter: [{ op: last, attempt: 1, step: 'ack' }] };
     case 'slow-consumer':
       return {
-        pauseBefore: [
-          { op: 1, attempt: 1, step: 'apply-event', ms: numberKnob(knobs, 'slowWorkMs') },
-        ],
+        pauseBefore: [{ op: 1, attempt: 1, step: 'apply-event', ms: knobs.int('slowWorkMs') }],
       };
     case 'producer-resend':
       return {};
@@ -325,7 +337,7 @@ function pinned(which: QueueCase, knobs: KnobValues, last: number): PinnedFaults
  * The broker as the simulation's client: its redelivery timer is the client timeout, its
  * delivery limit the retries, and a redelivery goes out as soon as it is due (no backoff).
  */
-function brokerPolicy(knobs: KnobValues, broker: Broker, faults: boolean): ClientPolicy {
+function brokerPolicy(knobs: Knobs, broker: Broker, faults: boolean): ClientPolicy {
   const base = { backoffMs: 0, backoffCapMs: 0, jitter: 0, newKeyPerAttempt: false };
   // Faults off: every message is acknowledged once; nothing times out or is noticed lost.
   const timer = (ms: number | null) => (faults ? ms : null);
@@ -333,68 +345,54 @@ function brokerPolicy(knobs: KnobValues, broker: Broker, faults: boolean): Clien
     case 'sqs':
       return {
         ...base,
-        timeoutMs: timer(numberKnob(knobs, 'sqsVisibilityTimeoutMs')),
-        retries: numberKnob(knobs, 'sqsMaxReceiveCount') - 1,
+        timeoutMs: timer(knobs.int('sqsVisibilityTimeoutMs')),
+        retries: knobs.int('sqsMaxReceiveCount') - 1,
       };
     case 'rabbitmq': {
-      const consumerTimeout = numberKnob(knobs, 'rabbitConsumerTimeoutMs');
+      const consumerTimeout = knobs.int('rabbitConsumerTimeoutMs');
       return {
         ...base,
         timeoutMs: timer(consumerTimeout > 0 ? consumerTimeout : null),
         retries: REDELIVERY_CAP,
         // The channel closes with the process; the message is back when the consumer is.
-        ...(faults ? { crashNoticeMs: numberKnob(knobs, 'restartMs') } : {}),
+        ...(faults ? { crashNoticeMs: knobs.int('restartMs') } : {}),
       };
     }
     case 'kafka':
       return {
         ...base,
-        timeoutMs: timer(numberKnob(knobs, 'kafkaMaxPollIntervalMs')),
+        timeoutMs: timer(knobs.int('kafkaMaxPollIntervalMs')),
         retries: REDELIVERY_CAP,
-        ...(faults ? { crashNoticeMs: numberKnob(knobs, 'kafkaSessionTimeoutMs') } : {}),
+        ...(faults ? { crashNoticeMs: knobs.int('kafkaSessionTimeoutMs') } : {}),
       };
     case 'servicebus':
       return {
         ...base,
-        timeoutMs: timer(numberKnob(knobs, 'sbLockDurationMs')),
-        retries: numberKnob(knobs, 'sbMaxDeliveryCount') - 1,
+        timeoutMs: timer(knobs.int('sbLockDurationMs')),
+        retries: knobs.int('sbMaxDeliveryCount') - 1,
       };
   }
 }
 
-function queueWorld(knobs: KnobValues, options: WorldOptions): World {
-  const broker = choiceKnob(knobs, 'flavour', BROKERS);
-  const which = choiceKnob(knobs, 'case', QUEUE_CASES);
+/** An HTTP story's network and server, with the broker as the client and a longer horizon. */
+function queueWorld(values: KnobValues, options: WorldOptions): World {
+  const knobs = readKnobs(KNOBS, values);
+  const broker = knobs.choice('flavour');
+  const which = knobs.choice('case');
   const faults = options.faults;
-  const ratio = (id: string) => (faults ? numberKnob(knobs, id) : 0);
   const ops = operations(knobs, broker, which, options);
   const client = brokerPolicy(knobs, broker, faults);
-  const autoCommit = broker === 'kafka' && boolKnob(knobs, 'kafkaAutoCommit');
-  const last = ops[ops.length - 1]?.at ?? 0;
-  const messages = options.operations ?? numberKnob(knobs, 'messages');
+  const autoCommit = broker === 'kafka' && knobs.bool('kafkaAutoCommit');
+  const messages = options.operations ?? knobs.int('messages');
   return {
     operations: ops,
     client,
-    network: {
-      latencyMs: numberKnob(knobs, 'latencyMs'),
-      latencySpreadMs: numberKnob(knobs, 'latencySpreadMs'),
-      requestLoss: ratio('requestLoss'),
-      responseLoss: ratio('responseLoss'),
-      duplicate: ratio('duplicate'),
-    },
+    network: networkPolicy(values, faults),
     server: {
-      stepMs: numberKnob(knobs, 'stepMs'),
-      crash: ratio('crash'),
-      restartMs: numberKnob(knobs, 'restartMs'),
-      ...(autoCommit ? { ackEveryMs: numberKnob(knobs, 'kafkaAutoCommitIntervalMs') } : {}),
+      ...serverPolicy(values, faults),
+      ...(autoCommit ? { ackEveryMs: knobs.int('kafkaAutoCommitIntervalMs') } : {}),
     },
-    provider: { latencyMs: 250, honoursKeys: true, outageUntilMs: 0, lostReply: 0 },
-    // Generous bounds: a run that reaches one ends with a bound-reached event, never hangs.
-    bounds: {
-      maxEvents: 10_000 + 100 * ops.length * (client.retries + 1),
-      maxTimeMs: last + 48 * HOUR_MS,
-      maxQueue: 10_000 + 20 * ops.length,
-    },
+    bounds: runBounds(ops, client.retries, 48 * HOUR_MS),
     pinned: faults ? pinned(which, knobs, messages) : {},
   };
 }
@@ -450,18 +448,7 @@ export const queueRedelivery: Scenario = {
     holds: 'inbox',
     invariant: 'one-shipment-per-order',
   },
-  knobs: [
-    ...WORKLOAD_KNOBS,
-    ...BROKER_KNOBS,
-    ...withDefaults(NETWORK_KNOBS, {
-      latencyMs: 5,
-      latencySpreadMs: 0,
-      requestLoss: 0,
-      responseLoss: 0,
-      duplicate: 0,
-    }).map((k) => ({ ...k, help: NETWORK_HELP[k.id] ?? k.help })),
-    ...CONSUMER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: ['naive', 'inbox', 'memory-dedupe', 'short-dedupe-window', 'ack-before-process'],
   defaultStrategies: ['naive', 'inbox'],
   effects: QUEUE_EFFECTS,

@@ -11,10 +11,10 @@ import {
   httpWorld,
   serverConfig,
 } from './http-world.ts';
-import { choiceKnob, numberKnob, withChanges, withDefaults } from './knobs.ts';
+import { defineKnobs, readKnobs, withChanges, withDefaults, type KnobId } from './knobs.ts';
 import { ONE_CHARGE_PER_INTENT, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import { PAYMENT_KNOBS, paymentOperations } from './payment-lost-response.ts';
-import type { InvariantSpec, KnobSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
+import type { InvariantSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
 
 export const KEY_MINTERS = ['browser', 'gateway'] as const;
 
@@ -42,7 +42,7 @@ ORDER BY c.intent`,
     `${row.intent} was charged ${row.charges} times: ${count(row.client, 'browser attempt')} → ${count(row.gateway, 'gateway try', 'gateway tries')} → ${count(row.server, 'service run')} → ${count(row.provider, 'provider call')}`,
 };
 
-const GATEWAY_KNOBS: readonly KnobSpec[] = [
+const GATEWAY_KNOBS = defineKnobs([
   {
     id: 'gatewayRetries',
     label: 'Gateway retries',
@@ -106,9 +106,9 @@ const GATEWAY_KNOBS: readonly KnobSpec[] = [
     max: 1,
     help: 'Chance that the service’s answer is lost on its way back to the gateway, after the service did the work.',
   },
-];
+]);
 
-const SERVICE_RETRY_KNOBS: readonly KnobSpec[] = [
+const SERVICE_RETRY_KNOBS = defineKnobs([
   {
     id: 'pspRetries',
     label: 'Service retries to the provider',
@@ -141,6 +141,31 @@ const SERVICE_RETRY_KNOBS: readonly KnobSpec[] = [
     unit: 'ms',
     help: 'The service’s wait before it calls the provider again; it doubles for each retry after that (no jitter).',
   },
+]);
+
+const KNOBS = [
+  ...withChanges(PAYMENT_KNOBS, { payments: { max: 20 }, paymentGapMs: { max: 600_000 } }),
+  ...defineKnobs([
+    {
+      id: 'keyMintedBy',
+      label: 'Key minted by',
+      group: 'client',
+      kind: 'choice',
+      default: 'browser',
+      options: KEY_MINTERS,
+      optionHelp: {
+        browser: 'The browser mints one key per payment and sends it on every attempt.',
+        gateway: 'The browser sends no key; the gateway mints one for every request it receives.',
+      },
+      help: 'Where the Idempotency-Key is made. Every layer below forwards it unchanged.',
+    },
+  ]),
+  ...withDefaults(CLIENT_KNOBS, { timeoutMs: 15_000 }),
+  ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0.1, duplicate: 0 }),
+  ...GATEWAY_KNOBS,
+  ...SERVER_KNOBS,
+  ...withDefaults(PROVIDER_KNOBS, { pspLostReply: 0.3 }),
+  ...SERVICE_RETRY_KNOBS,
 ];
 
 /** Retry delays double without a cap here: `retries` bounds them (10 at most). */
@@ -148,34 +173,35 @@ const NO_CAP_MS = 3_600_000;
 
 /** The world: httpWorld's client, network, server and provider, plus the gateway and the service's retry. */
 function layeredWorld(
-  knobs: KnobValues,
+  values: KnobValues,
   options: WorldOptions,
   operations: readonly Operation[],
 ): World {
-  const base = httpWorld(knobs, options, operations);
+  const base = httpWorld(values, options, operations);
+  const knobs = readKnobs(KNOBS, values);
   const { faults } = options;
-  const ratio = (id: string) => (faults ? numberKnob(knobs, id) : 0);
-  const tries = (id: string) => 1 + numberKnob(knobs, id);
+  const ratio = (id: KnobId<typeof KNOBS, 'ratio'>) => (faults ? knobs.ratio(id) : 0);
+  const tries = (id: KnobId<typeof KNOBS, 'int'>) => 1 + knobs.int(id);
   // Every layer's tries multiply; the bounds grow with the product so a full storm fits.
   const product = tries('retries') * tries('gatewayRetries') * tries('pspRetries');
   return {
     ...base,
     gateway: {
-      retries: numberKnob(knobs, 'gatewayRetries'),
+      retries: knobs.int('gatewayRetries'),
       // Faults off: no premature timeout anywhere; the gateway waits for every answer.
-      timeoutMs: faults ? numberKnob(knobs, 'gatewayTimeoutMs') : null,
-      backoffMs: numberKnob(knobs, 'gatewayBackoffMs'),
+      timeoutMs: faults ? knobs.int('gatewayTimeoutMs') : null,
+      backoffMs: knobs.int('gatewayBackoffMs'),
       backoffCapMs: NO_CAP_MS,
       jitter: 0,
-      latencyMs: numberKnob(knobs, 'gatewayLatencyMs'),
+      latencyMs: knobs.int('gatewayLatencyMs'),
       requestLoss: ratio('gatewayRequestLoss'),
       responseLoss: ratio('gatewayResponseLoss'),
-      mintsKey: choiceKnob(knobs, 'keyMintedBy', KEY_MINTERS) === 'gateway',
+      mintsKey: knobs.choice('keyMintedBy') === 'gateway',
     },
     providerRetry: {
-      retries: numberKnob(knobs, 'pspRetries'),
-      timeoutMs: faults ? numberKnob(knobs, 'pspTimeoutMs') : null,
-      backoffMs: numberKnob(knobs, 'pspBackoffMs'),
+      retries: knobs.int('pspRetries'),
+      timeoutMs: faults ? knobs.int('pspTimeoutMs') : null,
+      backoffMs: knobs.int('pspBackoffMs'),
       backoffCapMs: NO_CAP_MS,
       jitter: 0,
     },
@@ -242,40 +268,19 @@ export const retryAmplification: Scenario = {
       why: 'The store dedupes by the key it is given. When the gateway mints the key, each browser retry arrives under a new key and is a new payment; the key must be minted once per intent, in the browser.',
     },
   ],
-  knobs: [
-    ...withChanges(PAYMENT_KNOBS, { payments: { max: 20 }, paymentGapMs: { max: 600_000 } }),
-    {
-      id: 'keyMintedBy',
-      label: 'Key minted by',
-      group: 'client',
-      kind: 'choice',
-      default: 'browser',
-      options: KEY_MINTERS,
-      optionHelp: {
-        browser: 'The browser mints one key per payment and sends it on every attempt.',
-        gateway: 'The browser sends no key; the gateway mints one for every request it receives.',
-      },
-      help: 'Where the Idempotency-Key is made. Every layer below forwards it unchanged.',
-    },
-    ...withDefaults(CLIENT_KNOBS, { timeoutMs: 15_000 }),
-    ...withDefaults(NETWORK_KNOBS, { requestLoss: 0, responseLoss: 0.1, duplicate: 0 }),
-    ...GATEWAY_KNOBS,
-    ...SERVER_KNOBS,
-    ...withDefaults(PROVIDER_KNOBS, { pspLostReply: 0.3 }),
-    ...SERVICE_RETRY_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS.map((spec) =>
     spec.id === ONE_CHARGE_PER_INTENT.id ? CHARGES_PER_PAYMENT : spec,
   ),
-  world(knobs, options) {
-    const operations = paymentOperations(knobs, options);
+  world(values, options) {
+    const operations = paymentOperations(values, options);
     // The gateway mints the key: the browser sends none.
-    const byGateway = choiceKnob(knobs, 'keyMintedBy', KEY_MINTERS) === 'gateway';
+    const byGateway = readKnobs(KNOBS, values).choice('keyMintedBy') === 'gateway';
     return layeredWorld(
-      knobs,
+      values,
       options,
       byGateway ? operations.map((op) => ({ ...op, key: null })) : operations,
     );

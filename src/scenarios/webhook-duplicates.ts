@@ -9,8 +9,9 @@ import { WEBHOOK_ID, WEBHOOK_PATH } from '../server/webhooks.ts';
 import type { Operation, PinnedFaults } from '../sim/simulation.ts';
 import { CONSUMER_SERVER_KNOBS, consumerServerConfig } from './consumer-world.ts';
 import { NETWORK_KNOBS, worldWithoutProvider } from './http-world.ts';
-import { choiceKnob, numberKnob, withDefaults } from './knobs.ts';
-import type { KnobSpec, KnobValues, Scenario } from './types.ts';
+import { defineKnobs, readKnobs, withDefaults } from './knobs.ts';
+import type { KnobValues, Scenario } from './types.ts';
+import { caseKnob } from './workload.ts';
 import {
   NOTHING_LOST,
   ONE_INVOICE_PER_PAYMENT,
@@ -162,7 +163,7 @@ function delivery(event: Event, n: number): Operation {
  * spec's recommended 15–30 s (semantics-report.md §2.5); Stripe's own figure is not in our
  * research. The sim's client plays the sender: these are its knobs, under the provider's name.
  */
-const SENDER_KNOBS: readonly KnobSpec[] = [
+const SENDER_KNOBS = defineKnobs([
   {
     id: 'timeoutMs',
     label: 'Sender timeout',
@@ -226,12 +227,29 @@ const SENDER_KNOBS: readonly KnobSpec[] = [
     max: 2,
     help: 'How many events the sender creates for one completed payment. Stripe says it sometimes sends two separate events, with two ids, for one change.',
   },
+]);
+
+const KNOBS = [
+  ...caseKnob(
+    WEBHOOK_CASES,
+    WEBHOOK_CASE_TEXT,
+    'How the event comes again, or goes missing. Each case is scripted, so it shows on every seed.',
+  ),
+  ...SENDER_KNOBS,
+  ...withDefaults(NETWORK_KNOBS, {
+    requestLoss: 0,
+    responseLoss: 0,
+    duplicate: 0,
+    latencySpreadMs: 0,
+  }),
+  ...CONSUMER_SERVER_KNOBS,
 ];
 
 /** Room for every delivery: each attempt waits at most the timeout, then at most the cap. */
-function horizonMs(knobs: KnobValues): number {
-  const attempts = numberKnob(knobs, 'retries') + 1;
-  return attempts * (numberKnob(knobs, 'timeoutMs') + numberKnob(knobs, 'backoffCapMs')) + HOUR_MS;
+function horizonMs(values: KnobValues): number {
+  const knobs = readKnobs(SENDER_KNOBS, values);
+  const attempts = knobs.int('retries') + 1;
+  return attempts * (knobs.int('timeoutMs') + knobs.int('backoffCapMs')) + HOUR_MS;
 }
 
 // Baseline, correct, buggy: the business-key inbox sits next to the inbox it extends.
@@ -307,35 +325,16 @@ export const webhookDuplicates: Scenario = {
     holds: 'inbox',
     invariant: 'one-invoice-per-payment',
   },
-  knobs: [
-    {
-      id: 'case',
-      label: 'Case',
-      group: 'workload',
-      kind: 'choice',
-      default: 'redelivery',
-      options: WEBHOOK_CASES,
-      optionHelp: WEBHOOK_CASE_TEXT,
-      help: 'How the event comes again, or goes missing. Each case is scripted, so it shows on every seed.',
-    },
-    ...SENDER_KNOBS,
-    ...withDefaults(NETWORK_KNOBS, {
-      requestLoss: 0,
-      responseLoss: 0,
-      duplicate: 0,
-      latencySpreadMs: 0,
-    }),
-    ...CONSUMER_SERVER_KNOBS,
-  ],
+  knobs: KNOBS,
   strategies: STRATEGY_IDS,
   defaultStrategies: ['naive', 'inbox'],
   effects: WEBHOOK_EFFECTS,
   invariants: [ONE_INVOICE_PER_PAYMENT, NOTHING_LOST, STATUS_IS_LATEST],
   world(knobs, options) {
-    const which = choiceKnob(knobs, 'case', WEBHOOK_CASES);
+    const read = readKnobs(KNOBS, knobs);
     const { operations, pinned } = script(
-      which,
-      numberKnob(knobs, 'eventsPerChange'),
+      read.choice('case'),
+      read.int('eventsPerChange'),
       options.faults,
     );
     const world = worldWithoutProvider(knobs, options, operations);

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import { loadEngine } from '../support/engine.ts';
+import { broken } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -17,7 +18,6 @@ function play(knobs: Record<string, string | number> = {}): Record<string, Strat
   return Object.fromEntries(runs.map((r) => [r.strategy, r]));
 }
 const checked = (run: StrategyRun) => run.invariants.map((i) => i.id);
-const broken = (run: StrategyRun) => run.invariants.filter((i) => !i.holds).map((i) => i.id);
 const userCount = (run: StrategyRun) => run.tables.users?.rows.length;
 
 describe(STORY, () => {

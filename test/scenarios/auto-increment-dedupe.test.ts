@@ -6,12 +6,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import { autoIncrementDedupe } from '../../src/server/strategies/auto-increment-dedupe.ts';
 import { inbox } from '../../src/server/strategies/inbox.ts';
-import type { ServerConfig } from '../../src/server/strategy.ts';
 import { paymentCompleted } from '../../src/scenarios/consumer-world.ts';
 import type { HttpRequest } from '../../src/sim/http.ts';
 import { loadEngine } from '../support/engine.ts';
 import { serve } from '../support/server.ts';
 import { loadSql } from '../support/sql.ts';
+import { CONSUMER_CONFIG as config, received } from './consumer-steps.ts';
 
 let SQL: SqlJsStatic;
 let engine: Engine;
@@ -20,12 +20,8 @@ beforeAll(async () => {
   engine = await loadEngine();
 });
 
-const config: ServerConfig = { profile: 'ietf', leaseMs: 90_000, retentionMs: 86_400_000 };
 /** The story's own event n, as the consumer receives it. */
-const completed = (n: number): HttpRequest => {
-  const { method, path, client, headers = {}, body } = paymentCompleted('payments-provider')(n, 0);
-  return { method, path, client, headers, body };
-};
+const completed = (n: number): HttpRequest => received(paymentCompleted('payments-provider')(n, 0));
 
 describe('the high-water mark, step by step', () => {
   test('a copy checked before the first copy commits is processed too', () => {

@@ -5,6 +5,7 @@ import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import { SCENARIOS } from '../../src/scenarios/index.ts';
 import type { TraceEvent } from '../../src/sim/trace.ts';
 import { loadEngine } from '../support/engine.ts';
+import { holds } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -17,7 +18,6 @@ const storySeed = SCENARIOS.get(STORY)!.storySeed;
 function play(strategies: string[], knobs = {}, seed = storySeed): StrategyRun[] {
   return engine.run({ scenario: STORY, seed, strategies, knobs }).runs;
 }
-const holds = (run: StrategyRun, id: string) => run.invariants.find((i) => i.id === id)?.holds;
 /** When each execution ran a step, in trace order: "exec:step". */
 const steps = (trace: TraceEvent[]) =>
   trace.flatMap((e) => (e.kind === 'step' ? [`${e.exec}:${e.step}`] : []));

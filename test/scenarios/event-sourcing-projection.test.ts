@@ -5,11 +5,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import { ACCOUNT_EVENTS_PATH } from '../../src/server/projection.ts';
 import { STRATEGIES } from '../../src/server/strategies/index.ts';
-import type { ServerConfig } from '../../src/server/strategy.ts';
 import type { HttpRequest } from '../../src/sim/http.ts';
 import { loadEngine } from '../support/engine.ts';
 import { serve } from '../support/server.ts';
 import { loadSql } from '../support/sql.ts';
+import { CONSUMER_CONFIG as config } from './consumer-steps.ts';
 
 let SQL: SqlJsStatic;
 let engine: Engine;
@@ -17,8 +17,6 @@ beforeAll(async () => {
   SQL = await loadSql();
   engine = await loadEngine();
 });
-
-const config: ServerConfig = { profile: 'ietf', leaseMs: 90_000, retentionMs: 86_400_000 };
 
 /** Event `version` of acct_1: a payment of 42.00, or a refund of 15.00. */
 function event(version: number, type = 'PaymentReceived'): HttpRequest {

@@ -4,12 +4,11 @@ import type { SqlJsStatic } from 'sql.js';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import { STRATEGIES } from '../../src/server/strategies/index.ts';
-import type { ServerConfig } from '../../src/server/strategy.ts';
 import { paymentCompleted } from '../../src/scenarios/consumer-world.ts';
-import type { HttpRequest } from '../../src/sim/http.ts';
 import { loadEngine } from '../support/engine.ts';
 import { serve } from '../support/server.ts';
 import { loadSql } from '../support/sql.ts';
+import { CONSUMER_CONFIG as config, received } from './consumer-steps.ts';
 
 let SQL: SqlJsStatic;
 let engine: Engine;
@@ -18,9 +17,7 @@ beforeAll(async () => {
   engine = await loadEngine();
 });
 
-const config: ServerConfig = { profile: 'ietf', leaseMs: 90_000, retentionMs: 86_400_000 };
-const { method, path, client, headers = {}, body } = paymentCompleted('broker')(1, 0);
-const message: HttpRequest = { method, path, client, headers, body };
+const message = received(paymentCompleted('broker')(1, 0));
 
 describe('a redelivery after the consumer restarted', () => {
   test.each([

@@ -3,24 +3,20 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import type { TraceEvent } from '../../src/sim/trace.ts';
 import { loadEngine } from '../support/engine.ts';
+import { runOf } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await loadEngine();
 });
 
-const byStrategy = (runs: StrategyRun[], id: string) => {
-  const run = runs.find((r) => r.strategy === id);
-  if (!run) throw new Error(`no run for ${id}`);
-  return run;
-};
 const firstIndex = (trace: TraceEvent[], match: (e: TraceEvent) => boolean) =>
   trace.findIndex(match);
 
 describe('payment-lost-response', () => {
   test('on its story seed the response to attempt 1 is lost after the charge: naive charges twice', () => {
     const { runs } = engine.run({ scenario: 'payment-lost-response' });
-    const naive = byStrategy(runs, 'naive');
+    const naive = runOf(runs, 'naive');
     const charged = firstIndex(
       naive.trace,
       (e) => e.kind === 'effect' && e.name === 'card-charged',
@@ -40,7 +36,7 @@ describe('payment-lost-response', () => {
 
   test('on the same schedule idempotency-key charges once and replays the first answer', () => {
     const { runs } = engine.run({ scenario: 'payment-lost-response' });
-    const keyed = byStrategy(runs, 'idempotency-key');
+    const keyed = runOf(runs, 'idempotency-key');
     expect(keyed.effects['card-charged']).toBe(1);
     expect(keyed.invariants.every((i) => i.holds)).toBe(true);
     const responses = keyed.trace.filter((e) => e.kind === 'response');
@@ -62,8 +58,8 @@ describe('payment-lost-response', () => {
       run.trace.flatMap((e) =>
         e.kind === 'choice' && e.label.startsWith('net/') ? [`${e.label}=${e.value}`] : [],
       );
-    const naive = fates(byStrategy(runs, 'naive'));
-    const keyed = new Set(fates(byStrategy(runs, 'idempotency-key')));
+    const naive = fates(runOf(runs, 'naive'));
+    const keyed = new Set(fates(runOf(runs, 'idempotency-key')));
     expect(naive.length).toBeGreaterThan(0);
     for (const fate of naive) expect(keyed.has(fate)).toBe(true);
   });

@@ -7,6 +7,7 @@ import { PROFILE_IDS } from '../../src/server/profiles.ts';
 import { SCENARIOS } from '../../src/scenarios/index.ts';
 import { paymentKnobs, seed } from '../support/arbitraries.ts';
 import { loadEngine } from '../support/engine.ts';
+import { broken } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -24,7 +25,6 @@ function rows(run: StrategyRun, table: string): Record<string, unknown>[] {
 }
 const users = (run: StrategyRun) =>
   rows(run, 'users').map((u) => [u.ref, u.email, u.via, u.writes]);
-const broken = (run: StrategyRun) => run.invariants.filter((i) => !i.holds).map((i) => i.id);
 
 describe(STORY, () => {
   test('on the story seed both answers are lost: naive makes Ada twice and rewrites Grace once', () => {

@@ -7,6 +7,7 @@ import type { Engine, StrategyRun } from '../../src/engine/index.ts';
 import type { KnobValues } from '../../src/scenarios/types.ts';
 import type { TraceEvent } from '../../src/sim/trace.ts';
 import { loadEngine } from '../support/engine.ts';
+import { broken } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -16,7 +17,6 @@ beforeAll(async () => {
 function play(knobs: KnobValues, strategies = ['naive', 'inbox']): StrategyRun[] {
   return engine.run({ scenario: 'queue-redelivery', strategies, knobs }).runs;
 }
-const broken = (run: StrategyRun) => run.invariants.filter((i) => !i.holds).map((i) => i.id);
 /** Each shipment as (order, what the broker said about the delivery that made it). */
 const shipments = (run: StrategyRun) => (run.tables.shipments?.rows ?? []).map((r) => [r[1], r[5]]);
 /** When each delivery of an operation reached the consumer. */

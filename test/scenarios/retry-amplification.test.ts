@@ -1,8 +1,9 @@
 // The retry-amplification story: retry(3) at browser, gateway and service multiplies attempts to 64; only keys keep charges at one.
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Engine, StrategyRun } from '../../src/engine/index.ts';
+import type { Engine } from '../../src/engine/index.ts';
 import type { TraceEvent } from '../../src/sim/trace.ts';
 import { loadEngine } from '../support/engine.ts';
+import { runOf, verdict } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -10,14 +11,8 @@ beforeAll(async () => {
 });
 
 const ALL_LOST = { gatewayResponseLoss: 1, pspLostReply: 1 };
-const byStrategy = (runs: StrategyRun[], id: string) => {
-  const run = runs.find((r) => r.strategy === id);
-  if (!run) throw new Error(`no run for ${id}`);
-  return run;
-};
 const count = (trace: TraceEvent[], match: (e: TraceEvent) => boolean) =>
   trace.filter(match).length;
-const verdict = (run: StrategyRun, id: string) => run.invariants.find((i) => i.id === id);
 
 describe('retry-amplification', () => {
   test('every answer lost: 4 browser attempts, 16 gateway tries, 16 service runs, 64 provider calls', () => {
@@ -45,14 +40,15 @@ describe('retry-amplification', () => {
         run.strategy,
       ).toBe(0);
     }
-    const naive = byStrategy(runs, 'naive');
+    const naive = runOf(runs, 'naive');
     expect(count(naive.trace, (e) => e.kind === 'call')).toBe(64);
     expect(naive.effects['card-charged']).toBe(64);
     expect(naive.effects['order-created']).toBe(16);
     expect(verdict(naive, 'one-charge-per-intent')?.detail).toBe(
       'pi_1 was charged 64 times: 4 browser attempts → 16 gateway tries → 16 service runs → 64 provider calls.',
     );
-    const keyed = byStrategy(runs, 'idempotency-key');
+    // The worst schedule needs no exemption: the declared limit is for a key the gateway mints.
+    const keyed = runOf(runs, 'idempotency-key');
     expect(keyed.effects['card-charged']).toBe(1);
     expect(keyed.effects['order-created']).toBe(1);
     expect(keyed.invariants.filter((i) => !i.holds)).toEqual([]);
@@ -65,11 +61,11 @@ describe('retry-amplification', () => {
 
   test('on the story seed every layer multiplies and naive charges many times', () => {
     const { runs } = engine.run({ scenario: 'retry-amplification' });
-    const naive = byStrategy(runs, 'naive');
+    const naive = runOf(runs, 'naive');
     const detail = verdict(naive, 'one-charge-per-intent')?.detail ?? '';
     expect(detail).toMatch(/browser attempts → \d+ gateway tries → \d+ service runs/);
     expect(naive.effects['card-charged']).toBeGreaterThanOrEqual(10);
-    expect(byStrategy(runs, 'idempotency-key').effects['card-charged']).toBe(1);
+    expect(runOf(runs, 'idempotency-key').effects['card-charged']).toBe(1);
   });
 
   test('a key minted per browser attempt (by the gateway) charges once per attempt', () => {
@@ -78,11 +74,11 @@ describe('retry-amplification', () => {
       knobs: { keyMintedBy: 'gateway', gatewayResponseLoss: 1 },
       strategies: ['idempotency-key', 'upsert'],
     });
-    const keyed = byStrategy(runs, 'idempotency-key');
+    const keyed = runOf(runs, 'idempotency-key');
     expect(keyed.effects['card-charged']).toBe(4);
     const requestKeys = keyed.trace.flatMap((e) => (e.kind === 'request' ? [e.key] : []));
     expect(requestKeys).toEqual([null, null, null, null]);
-    expect(byStrategy(runs, 'upsert').effects['card-charged']).toBe(1);
+    expect(runOf(runs, 'upsert').effects['card-charged']).toBe(1);
   });
 
   test('new-key-per-retry in the browser: one charge per browser attempt, not per try below it', () => {
@@ -92,20 +88,6 @@ describe('retry-amplification', () => {
       strategies: ['new-key-per-retry'],
     });
     expect(runs[0]!.effects['card-charged']).toBe(4);
-  });
-
-  test('with its default knobs the browser-minted key holds on every seed (the declared limit is not needed there)', () => {
-    for (let seed = 100; seed < 125; seed++) {
-      const { runs } = engine.run({
-        scenario: 'retry-amplification',
-        seed,
-        strategies: ['idempotency-key'],
-      });
-      expect(
-        runs[0]!.invariants.filter((i) => !i.holds),
-        `seed ${seed}`,
-      ).toEqual([]);
-    }
   });
 
   test('retries off at every layer: one try per layer, one charge', () => {

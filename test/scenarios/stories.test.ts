@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, ScenarioInfo, StrategyRun } from '../../src/engine/index.ts';
 import { SCENARIOS } from '../../src/scenarios/index.ts';
 import { loadEngine } from '../support/engine.ts';
+import { broken } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -35,7 +36,6 @@ const info = (id: string): ScenarioInfo => {
   if (!found) throw new Error(`no story ${id}`);
   return found;
 };
-const broken = (run: StrategyRun) => run.invariants.filter((i) => !i.holds).map((i) => i.id);
 const verdict = (run: StrategyRun, invariant: string) => {
   const found = run.invariants.find((i) => i.id === invariant);
   if (!found) throw new Error(`${run.strategy} has no invariant ${invariant}`);
@@ -76,15 +76,15 @@ describe.each(stories.map((s) => [s.id, s] as const))('%s', (id, story) => {
   });
 
   test('with faults off nothing diverges: every default strategy holds and does the same', () => {
-    const story_ = info(id);
+    const { effects } = info(id);
     const { runs } = engine.run({
       scenario: id,
       seed: story.storySeed,
       faults: false,
       strategies: story.defaultStrategies,
     });
-    const storyEffects = (effects: Record<string, number>) =>
-      Object.fromEntries(story_.effects.map((e) => [e.name, effects[e.name]]));
+    const storyEffects = (counts: Record<string, number>) =>
+      Object.fromEntries(effects.map((e) => [e.name, counts[e.name]]));
     for (const run of runs) {
       expect(broken(run), run.strategy).toEqual([]);
       expect(storyEffects(run.effects), run.strategy).toEqual(storyEffects(runs[0]!.effects));

@@ -1,9 +1,11 @@
-// global-key-scope, no-fingerprint, cache-5xx, no-lease-expiry and lease-no-fence each break the
-// invariant their fault exposes, through the public engine, while idempotency-key holds on the
-// same run.
+// What a claimed key must keep to: its client's scope (global-key-scope), its request's
+// fingerprint (no-fingerprint), no stored failure (cache-5xx), a lease that ends (no-lease-expiry)
+// and a fence against its stale holder (lease-no-fence). Each buggy store breaks the invariant its
+// fault exposes, through the public engine, while idempotency-key holds on the same run.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, RunOptions, StrategyRun } from '../../src/engine/index.ts';
 import { loadEngine } from '../support/engine.ts';
+import { broken, runOf, verdict as invariant } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -19,15 +21,8 @@ function lifecycle(which: string, buggy: string, knobs: RunOptions['knobs'] = {}
     strategies: [buggy, 'idempotency-key'],
     knobs: { ...knobs, case: which },
   });
-  const of = (id: string): StrategyRun => {
-    const found = runs.find((r) => r.strategy === id);
-    if (!found) throw new Error(`no run for ${id}`);
-    return found;
-  };
-  return { buggy: of(buggy), keyed: of('idempotency-key') };
+  return { buggy: runOf(runs, buggy), keyed: runOf(runs, 'idempotency-key') };
 }
-const invariant = (r: StrategyRun, id: string) => r.invariants.find((i) => i.id === id);
-const broken = (r: StrategyRun) => r.invariants.filter((i) => !i.holds).map((i) => i.id);
 /** What the client of operation `op` was told, attempt by attempt. */
 const statuses = (r: StrategyRun, op: number) =>
   r.trace.flatMap((e) => (e.kind === 'receive' && e.op === op ? [e.status] : []));

@@ -1,10 +1,12 @@
-// check-then-insert, key-after-effect and new-key-per-retry break on the fault that exposes them,
-// while idempotency-key holds on the same run; upsert holds on those same schedules.
+// When the key is claimed: a look-up before a separate insert (check-then-insert), a key written
+// after the charge (key-after-effect) and a new key per retry (new-key-per-retry) each break on the
+// fault that exposes them, while idempotency-key holds on the same run; upsert holds there too.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, RunOptions, StrategyRun } from '../../src/engine/index.ts';
 import { paymentKnobs, seed } from '../support/arbitraries.ts';
 import { loadEngine } from '../support/engine.ts';
+import { broken, holds, runOf } from './runs.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -13,17 +15,11 @@ beforeAll(async () => {
 
 const run = (options: RunOptions) => {
   const { runs } = engine.run(options);
-  return (id: string): StrategyRun => {
-    const found = runs.find((r) => r.strategy === id);
-    if (!found) throw new Error(`no run for ${id}`);
-    return found;
-  };
+  return (id: string): StrategyRun => runOf(runs, id);
 };
 /** One scripted case of the key-lifecycle story. */
 const lifecycle = (which: string, strategies: string[]) =>
   run({ scenario: 'key-lifecycle', strategies, knobs: { case: which } });
-const holds = (r: StrategyRun, id: string) => r.invariants.find((i) => i.id === id)?.holds;
-const broken = (r: StrategyRun) => r.invariants.filter((i) => !i.holds).map((i) => i.id);
 /** The steps of each execution, in order: one list per execution. */
 const stepsByExec = (r: StrategyRun) => {
   const steps = new Map<number, string[]>();
