@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-export default defineConfig({
+const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// `vite build --mode bench` builds only the benchmark page (npm run bench:browser); the
+// production build holds the playground alone.
+export default defineConfig(({ mode }) => ({
   // Relative URLs: dist/ works from any sub-path of any static host.
   base: './',
   plugins: [svelte()],
@@ -14,12 +18,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: false,
-    // The playground, and the page npm run bench:browser drives.
     rolldownOptions: {
-      input: {
-        main: fileURLToPath(new URL('index.html', import.meta.url)),
-        bench: fileURLToPath(new URL('src/bench/index.html', import.meta.url)),
-      },
+      input: page(mode === 'bench' ? 'src/bench/index.html' : 'index.html'),
     },
   },
   test: {
@@ -27,4 +27,4 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
   },
-});
+}));

@@ -1,5 +1,6 @@
-// npm run bench:browser: builds the site, serves it on 127.0.0.1, and runs the benchmark inside
-// the engine worker in headless Chromium; prints the same table and, last, the same JSON line.
+// npm run bench:browser: builds the benchmark page alone (vite --mode bench) into a temporary
+// folder, serves it on 127.0.0.1 and runs it in headless Chromium; prints the same table and,
+// last, the same JSON line.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,23 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 const PORT = 4179;
 const URL = `http://127.0.0.1:${PORT}/twice/src/bench/index.html`;
 
-if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' }).status !== 0)
+const out = mkdtempSync(join(tmpdir(), 'twice-bench-dist-'));
+const build = [
+  'vite',
+  'build',
+  '--mode',
+  'bench',
+  '--outDir',
+  out,
+  '--emptyOutDir',
+  '--logLevel',
+  'error',
+];
+if (spawnSync('npx', build, { stdio: 'inherit' }).status !== 0) {
+  rmSync(out, { recursive: true, force: true });
   process.exit(1);
-const server = spawn(process.execPath, ['scripts/serve.mjs', String(PORT), '/twice/', 'dist'], {
+}
+const server = spawn(process.execPath, ['scripts/serve.mjs', String(PORT), '/twice/', out], {
   stdio: 'ignore',
 });
 const profile = mkdtempSync(join(tmpdir(), 'twice-bench-'));
@@ -39,4 +54,5 @@ try {
   await context?.close();
   server.kill();
   rmSync(profile, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
 }

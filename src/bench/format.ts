@@ -1,15 +1,5 @@
-// A benchmark batch's figures, and the table both the Node and the browser benchmark print.
-
-export interface BenchRow {
-  readonly intents: number;
-  readonly statements: number;
-  readonly simulationMs: number;
-  readonly floorMs: number;
-  readonly usPerIntent: number;
-  readonly floorRatio: number;
-  readonly charges: number;
-  readonly invariantsHold: boolean;
-}
+// The table both the Node and the browser benchmark print.
+import type { BenchRow } from '../engine/benchmark.ts';
 
 export function formatTable(rows: readonly BenchRow[]): string {
   const header = [

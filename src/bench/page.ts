@@ -1,15 +1,15 @@
-// The browser benchmark page's script: asks the engine worker for the benchmark and shows it.
+// The browser benchmark page's script: asks its own worker for the benchmark and shows it.
 import * as Comlink from 'comlink';
-import type { EngineApi } from '../worker/engine.worker.ts';
+import type { BenchApi } from '../worker/bench.worker.ts';
 import { batchRunsPerSec, formatBatchTable } from '../engine/batch-bench.ts';
 import { formatTable } from './format.ts';
 
 const output = document.getElementById('result');
-const worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), {
+const worker = new Worker(new URL('../worker/bench.worker.ts', import.meta.url), {
   type: 'module',
   name: 'twice-bench',
 });
-const api = Comlink.wrap<EngineApi>(worker);
+const api = Comlink.wrap<BenchApi>(worker);
 // Sizes may be narrowed for a quick look: index.html?sizes=1000,10000
 const sizes = new URLSearchParams(location.search).get('sizes')?.split(',').map(Number);
 

@@ -1,15 +1,14 @@
-// Playground: the page's state (what the URL holds, the latest result, the shared cursor) and
-// the one place that asks the engine for runs. Data flows one way: state → worker → result → view.
+// Playground: the page's state (what the URL holds, the latest result, one ColumnView per
+// strategy, the Playback over them) and the one place that asks the engine for runs.
+// Data flows one way: state → worker → result → views.
 import type { RunResult, ScenarioInfo } from '../engine/types.ts';
 import type { KnobValue, Suggestion } from '../scenarios/types.ts';
-import type { TraceEvent } from '../sim/trace.ts';
-import { columnsOf, effectsUpTo, type Column } from './columns.ts';
+import { ColumnView } from './column-view.svelte.ts';
+import { columnsOf } from './columns.ts';
 import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
-import { layoutDiagram } from './diagram/layout.ts';
-import { createNarrator } from './diagram/narrate.ts';
-import type { Diagram } from './diagram/types.ts';
 import type { EngineClient } from './engine-client.ts';
-import { clampTick, eventsAt, seqAt, ticksOf } from './timeline.ts';
+import { Playback } from './playback.svelte.ts';
+import { eventsAt, ticksOf } from './timeline.ts';
 import {
   MAX_SEED,
   formatHash,
@@ -23,11 +22,6 @@ const DEFAULT_SCENARIO = 'payment-lost-response';
 export { MAX_SEED };
 
 export type Status = 'loading' | 'running' | 'done' | 'failed';
-
-/** Playback speeds, in moments per second, on a log scale: the slider picks an exponent. */
-export const SPEED_MIN_EXP = -2;
-export const SPEED_MAX_EXP = 6;
-const BASE_TICKS_PER_SECOND = 2;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -62,9 +56,15 @@ export class Playground {
   /** What a link got wrong, and what the page did instead. */
   problems: readonly string[] = $state.raw([]);
   elapsedMs: number | null = $state(null);
-  playing = $state(false);
-  /** log2 of the speed multiplier. */
-  speedExp = $state(0);
+  /** The strategy the inspector shows ('' before it picks its first). */
+  inspected = $state('');
+
+  /** The shared cursor; it lives in the link (page.t). */
+  readonly playback = new Playback({
+    ticks: () => (this.result ? ticksOf(this.result.runs.map((r) => r.trace)) : []),
+    get: () => this.page.t,
+    set: (t) => (this.page = { ...this.page, t }),
+  });
 
   readonly scenario: ScenarioInfo | undefined = $derived(
     this.scenarios.find((s) => s.id === this.page.scenario),
@@ -73,39 +73,32 @@ export class Playground {
   readonly resultScenario: ScenarioInfo | undefined = $derived(
     this.result ? this.scenarios.find((s) => s.id === this.result?.scenario) : undefined,
   );
-  readonly ticks: readonly number[] = $derived(
-    this.result ? ticksOf(this.result.runs.map((r) => r.trace)) : [],
-  );
-  readonly tick: number = $derived(clampTick(this.page.t, this.ticks));
-  readonly atEnd: boolean = $derived(this.tick >= this.ticks.length - 1);
-  /** Virtual time at the cursor. */
-  readonly cursorAt: number = $derived(this.ticks[this.tick] ?? 0);
-  /** Each column's last event at the cursor. */
-  readonly cursors: readonly number[] = $derived(
-    this.result ? this.result.runs.map((r) => seqAt(r.trace, this.cursorAt)) : [],
-  );
-  /** Built once per result: the cursor moving must not rebuild them. */
-  readonly columns: readonly Column[] = $derived.by(() => {
+  /** One per strategy, built once per result: the cursor moving must not rebuild them. */
+  readonly views: readonly ColumnView[] = $derived.by(() => {
     const info = this.resultScenario;
-    return this.result && info ? columnsOf(info, this.result) : [];
+    const result = this.result;
+    if (!result || !info) return [];
+    const found = findDivergence(result.runs.map((r) => r.trace));
+    return columnsOf(info, result).map(
+      (column, i) => new ColumnView(column, this.playback, found?.seqs[i] ?? null),
+    );
   });
-  /** Each column's effects counted up to the cursor. */
-  readonly counts: readonly Record<string, number>[] = $derived(
-    this.result
-      ? this.result.runs.map((run, i) =>
-          this.atEnd ? run.effects : effectsUpTo(run, this.cursors[i] ?? null),
-        )
-      : [],
-  );
-  /** Laid out once per run; the cursor only moves the fog. */
-  readonly diagrams: readonly Diagram[] = $derived(
-    this.result ? this.result.runs.map((r) => layoutDiagram(r.trace)) : [],
-  );
-  /** Per column, the event where the strategies part ways (null when they never do). */
-  readonly divergenceSeqs: readonly (number | null)[] = $derived.by(() => {
-    const runs = this.result?.runs ?? [];
-    const found = findDivergence(runs.map((r) => r.trace));
-    return runs.map((_, i) => found?.seqs[i] ?? null);
+  /** The inspected column's event at the cursor; null at the end of the run. */
+  readonly #cursorSeq: number | null = $derived.by(() => {
+    if (this.playback.atEnd) return null;
+    const i = this.views.findIndex((v) => v.id === this.inspected);
+    return this.views[Math.max(0, i)]?.seq ?? null;
+  });
+  #heldSeq: number | null = null;
+  /**
+   * The event the inspector shows. While playing it waits (each snapshot replays the run in the
+   * worker and redraws every table, which would cost the animation its frames) and holds the
+   * last value; it catches up when playback stops. Only `playing` is read while playing.
+   */
+  readonly inspectedSeq: number | null = $derived.by(() => {
+    if (this.playback.playing) return this.#heldSeq;
+    this.#heldSeq = this.#cursorSeq;
+    return this.#heldSeq;
   });
   /** Why the first broken column broke, from its own trace. */
   readonly explanation: { column: number; at: number; explained: Explanation } | null = $derived.by(
@@ -122,30 +115,23 @@ export class Playground {
   );
   /** The sentence says what diverged once the cursor has passed it. */
   readonly divergenceText: string | null = $derived(
-    this.explanation && this.cursorAt >= this.explanation.at
-      ? `${this.columns[this.explanation.column]?.title ?? ''}: ${this.explanation.explained.sentence}`
+    this.explanation && this.playback.cursorAt >= this.explanation.at
+      ? `${this.views[this.explanation.column]?.column.title ?? ''}: ${this.explanation.explained.sentence}`
       : null,
   );
-  /** Per column, its trace in sentences: built once per run, shared with the columns' chains. */
-  readonly narrators: readonly ((event: TraceEvent) => string)[] = $derived(
-    this.result ? this.result.runs.map((r) => createNarrator(r.trace)) : [],
-  );
   /** What happens at the cursor, in words, per column: the text alternative to the diagrams. */
-  readonly narration: string = $derived.by(() => {
-    const runs = this.result?.runs ?? [];
-    return runs
-      .map((run, i) => {
-        const said = eventsAt(run.trace, this.cursorAt).map((e) => this.narrators[i]?.(e) ?? '');
-        return said.length === 0
-          ? ''
-          : `${this.columns[i]?.title ?? run.strategy}: ${said.join(' ')}`;
+  readonly narration: string = $derived(
+    this.views
+      .map((view) => {
+        const at = this.playback.cursorAt;
+        const said = eventsAt(view.column.run.trace, at).map((e) => view.narrate(e));
+        return said.length === 0 ? '' : `${view.column.title}: ${said.join(' ')}`;
       })
       .filter((line) => line !== '')
-      .join(' ');
-  });
+      .join(' '),
+  );
 
   readonly hash: string = $derived(this.scenario ? formatHash(this.page, this.scenario) : '');
-  readonly speed: number = $derived(2 ** this.speedExp);
 
   readonly heading: string = $derived(
     this.scenario?.title ??
@@ -162,7 +148,7 @@ export class Playground {
       case 'failed':
         return '';
       case 'done': {
-        const n = this.columns.length;
+        const n = this.views.length;
         const strategies = n === 1 ? '1 strategy' : `${n} strategies`;
         return `Ran ${strategies} on seed ${this.result?.seed} in ${this.elapsedMs} ms.`;
       }
@@ -171,7 +157,6 @@ export class Playground {
 
   #engine: EngineClient;
   #latest = 0;
-  #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(engine: EngineClient) {
     this.#engine = engine;
@@ -287,68 +272,6 @@ export class Playground {
     });
   }
 
-  // ---- the cursor ----
-
-  /** Moves the cursor to a tick; the end of the run is written as "no cursor" (null). */
-  seek(tick: number): void {
-    const t = clampTick(tick, this.ticks);
-    const next = t >= this.ticks.length - 1 ? null : t;
-    if (next !== this.page.t) this.page = { ...this.page, t: next };
-  }
-
-  step(delta: number): void {
-    this.pause();
-    this.seek(this.tick + delta);
-  }
-
-  /** The cursor to the moment of an event of column `index` (a link in a causal chain). */
-  seekEvent(index: number, seq: number): void {
-    const event = this.result?.runs[index]?.trace[seq];
-    if (!event) return;
-    this.pause();
-    const tick = this.ticks.indexOf(event.at);
-    if (tick >= 0) this.seek(tick);
-  }
-
-  restart(): void {
-    this.pause();
-    this.seek(0);
-  }
-
-  togglePlay(): void {
-    if (this.playing) this.pause();
-    else this.play();
-  }
-
-  play(): void {
-    if (this.ticks.length < 2) return;
-    if (this.atEnd) this.seek(0);
-    this.playing = true;
-    this.#schedule();
-  }
-
-  pause(): void {
-    this.playing = false;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-  }
-
-  setSpeed(exp: number): void {
-    this.speedExp = Math.min(SPEED_MAX_EXP, Math.max(SPEED_MIN_EXP, exp));
-  }
-
-  #schedule(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    const delay = 1000 / (BASE_TICKS_PER_SECOND * this.speed);
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      if (!this.playing) return;
-      this.seek(this.tick + 1);
-      if (this.atEnd) this.pause();
-      else this.#schedule();
-    }, delay);
-  }
-
   // ---- runs ----
 
   #set(state: PageState): void {
@@ -360,7 +283,7 @@ export class Playground {
       JSON.stringify(state.knobs) !== JSON.stringify(this.page.knobs);
     this.page = state;
     if (reruns) {
-      this.pause();
+      this.playback.pause();
       void this.run();
     }
   }

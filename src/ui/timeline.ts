@@ -18,17 +18,29 @@ export function clampTick(t: number | null, ticks: readonly number[]): number {
   return t === null ? last : Math.min(Math.max(0, t), last);
 }
 
-/** The last event of a trace at or before virtual time `at` (-1 when none is). */
-export function seqAt(trace: readonly TraceEvent[], at: number): number {
-  // Traces are ordered by time: binary search for the last event with e.at <= at.
+/**
+ * The index of the last item whose key is at or before `value` (-1 when none is), for items in
+ * key order: a binary search. The one search behind the cursor, in traces and in diagram rows.
+ */
+export function lastAtOrBefore<T>(
+  items: readonly T[],
+  key: (item: T) => number,
+  value: number,
+): number {
   let lo = 0;
-  let hi = trace.length;
+  let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((trace[mid]?.at ?? Infinity) <= at) lo = mid + 1;
+    const item = items[mid];
+    if (item !== undefined && key(item) <= value) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
+}
+
+/** The last event of a trace at or before virtual time `at` (-1 when none is). */
+export function seqAt(trace: readonly TraceEvent[], at: number): number {
+  return lastAtOrBefore(trace, (e) => e.at, at);
 }
 
 /** The visible events that happen exactly at virtual time `at`: what a step to it reveals. */

@@ -1,14 +1,10 @@
-// The engine's Web Worker: boots sql.js with the bundled wasm and serves createEngine over Comlink.
+// The playground's Web Worker: serves createEngine and the inspector's snapshots over Comlink.
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import initSqlJs from 'sql.js';
-import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { SqlJsStatic } from 'sql.js';
-import { runBenchmark, type BenchSummary } from '../bench/benchmark.ts';
-import type { BenchRow } from '../bench/format.ts';
-import { benchBatches, type BatchBenchRow } from '../engine/batch-bench.ts';
 import type { SnapshotOptions } from '../engine/index.ts';
 import { Inspection, type QueryAnswer, type SnapshotView } from './query.ts';
+import { loadSql } from './sql.ts';
 import {
   createEngine,
   type Engine,
@@ -19,10 +15,8 @@ import {
 
 let ready: Promise<{ SQL: SqlJsStatic; engine: Engine }> | undefined;
 
-// Loaded once. A failed load is not retried here: sql.js keeps its first initSqlJs() promise,
-// rejected or not, so only a new worker (a page reload) can try again.
 function load(): Promise<{ SQL: SqlJsStatic; engine: Engine }> {
-  ready ??= initSqlJs({ locateFile: () => wasmUrl }).then((SQL) => ({
+  ready ??= loadSql().then((SQL) => ({
     SQL,
     engine: createEngine(SQL),
   }));
@@ -66,16 +60,6 @@ const api = {
   async download(): Promise<Uint8Array> {
     const bytes = (await inspect()).download();
     return Comlink.transfer(bytes, [bytes.buffer]);
-  },
-  /** The benchmark of src/bench, timed with this worker's clock (npm run bench:browser). */
-  async benchmark(sizes?: number[]): Promise<{ rows: BenchRow[]; summary: BenchSummary }> {
-    const { SQL } = await load();
-    return runBenchmark(SQL, () => performance.now(), sizes);
-  },
-  /** Batch throughput of every story in this one worker (src/engine/batch-bench.ts). */
-  async batchBenchmark(): Promise<BatchBenchRow[]> {
-    const { SQL } = await load();
-    return benchBatches(SQL, () => performance.now());
   },
 };
 

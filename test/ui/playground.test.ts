@@ -44,7 +44,7 @@ describe('the playground state', () => {
     expect(p.problems).toEqual([]);
     expect(p.result?.seed).toBe(42);
     expect(p.result?.knobs.retries).toBe(2);
-    expect(p.tick).toBe(3);
+    expect(p.playback.tick).toBe(3);
     expect(p.hash).toBe(link);
   });
 
@@ -61,32 +61,51 @@ describe('the playground state', () => {
     const p = new Playground(client());
     await p.start('#scenario=payment-lost-response&seed=12');
     await settled(p);
-    expect(p.atEnd).toBe(true);
+    const { playback } = p;
+    const cursors = () => JSON.stringify(p.views.map((v) => v.cursor));
+    expect(playback.atEnd).toBe(true);
     expect(p.page.t).toBeNull();
-    p.restart();
-    expect(p.tick).toBe(0);
+    p.playback.restart();
+    expect(playback.tick).toBe(0);
     const seen: string[] = [];
     for (let i = 0; i < 6; i++) {
-      seen.push(JSON.stringify(p.cursors));
-      p.step(1);
+      seen.push(cursors());
+      playback.step(1);
     }
     for (let i = 5; i >= 0; i--) {
-      p.step(-1);
-      expect(JSON.stringify(p.cursors)).toBe(seen[i]);
+      playback.step(-1);
+      expect(cursors()).toBe(seen[i]);
     }
-    p.seek(p.ticks.length + 10);
+    playback.seek(playback.ticks.length + 10);
     expect(p.page.t).toBeNull();
+  });
+
+  test('the inspector holds its event while playing and catches up when playback stops', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=12&strategies=naive,idempotency-key');
+    await settled(p);
+    expect(p.inspectedSeq).toBeNull(); // the end of the run
+    p.inspected = 'idempotency-key';
+    p.playback.restart();
+    const first = p.inspectedSeq;
+    expect(first).toBe(p.views[1]!.seq);
+    p.playback.play();
+    p.playback.seek(4);
+    expect(p.inspectedSeq).toBe(first);
+    p.playback.pause();
+    expect(p.inspectedSeq).toBe(p.views[1]!.seq);
+    expect(p.inspectedSeq).not.toBe(first);
   });
 
   test('effect counters count up to the cursor only', async () => {
     const p = new Playground(client());
     await p.start('#scenario=payment-lost-response&seed=12');
     await settled(p);
-    const charges = () => p.counts[0]!['card-charged'] ?? 0;
+    const charges = () => p.views[0]!.counts['card-charged'] ?? 0;
     expect(charges()).toBe(2);
-    p.restart();
+    p.playback.restart();
     expect(charges()).toBe(0);
-    expect(p.columns[0]!.effects.find((e) => e.name === 'card-charged')!.total).toBe(2);
+    expect(p.views[0]!.column.effects.find((e) => e.name === 'card-charged')!.total).toBe(2);
   });
 
   test('a suggestion sets the story defaults plus its change, and shows the strategies it names', async () => {
@@ -99,7 +118,7 @@ describe('the playground state', () => {
     expect(p.page.seed).toBe(p.scenario!.storySeed);
     expect(p.page.knobs).toEqual(suggestion.knobs);
     for (const want of suggestion.expect) {
-      const column = p.columns.find((c) => c.id === want.strategy)!;
+      const column = p.views.find((v) => v.id === want.strategy)!.column;
       expect(column.invariants.find((i) => i.id === want.invariant)!.holds).toBe(want.holds);
     }
   });
@@ -132,7 +151,7 @@ describe('the playground state', () => {
     await settled(p);
     p.addStrategy('check-then-insert');
     await settled(p);
-    expect(p.columns.map((c) => c.id)).toEqual(['naive', 'idempotency-key', 'check-then-insert']);
+    expect(p.views.map((v) => v.id)).toEqual(['naive', 'idempotency-key', 'check-then-insert']);
     p.removeStrategy('naive');
     p.removeStrategy('idempotency-key');
     p.removeStrategy('check-then-insert');

@@ -1,17 +1,28 @@
-// The benchmark: batches of payment intents with idempotency-key, traces off, against a floor —
-// the same SQL replayed alone with prepared statements on a fresh database. Runs in Node and in
-// the worker; the caller passes the clock, so the core stays free of wall time.
+// The benchmark core: batches of payment intents with idempotency-key, traces off, against a
+// floor (the same SQL replayed alone with prepared statements on a fresh database). Runs in Node
+// and in the bench page's own worker; the caller passes the clock, so the core stays free of wall time.
 
 import type { SqlJsStatic, Statement } from 'sql.js';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { resolveKnobs } from '../scenarios/knobs.ts';
 import { FAST_PRAGMAS, paramNames, type SqlLogEntry } from '../server/db.ts';
-import { checkOutcome, runStrategy, schemaImage } from '../engine/run-strategy.ts';
-import type { BenchRow } from './format.ts';
+import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
 
 export const BENCH_SIZES = [1000, 10_000, 100_000] as const;
 const SCENARIO = 'payment-lost-response';
 const STRATEGY = 'idempotency-key';
+
+/** One batch's figures. */
+export interface BenchRow {
+  readonly intents: number;
+  readonly statements: number;
+  readonly simulationMs: number;
+  readonly floorMs: number;
+  readonly usPerIntent: number;
+  readonly floorRatio: number;
+  readonly charges: number;
+  readonly invariantsHold: boolean;
+}
 
 export interface BenchSummary {
   readonly intentsPerSec: number;
@@ -122,4 +133,3 @@ export function runBenchmark(
     },
   };
 }
-export { formatTable, type BenchRow } from './format.ts';

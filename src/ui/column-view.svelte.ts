@@ -1,0 +1,64 @@
+// ColumnView: everything one strategy's column draws — the run shaped once (column, diagram,
+// narrator, causal chains) and what the shared cursor shows of it (its event, effects so far).
+import type { TraceEvent } from '../sim/trace.ts';
+import { effectsUpTo, type Column } from './columns.ts';
+import { explainDivergence } from './diagram/divergence.ts';
+import { layoutDiagram } from './diagram/layout.ts';
+import { createNarrator } from './diagram/narrate.ts';
+import type { Diagram } from './diagram/types.ts';
+import type { Playback } from './playback.svelte.ts';
+import { seqAt } from './timeline.ts';
+
+export class ColumnView {
+  #playback: Playback;
+  readonly column: Column;
+  /** Laid out once per run; the cursor only moves the fog. */
+  readonly diagram: Diagram;
+  /** This run's events in sentences: the diagram rows, the chains and the live narration share it. */
+  readonly narrate: (event: TraceEvent) => string;
+  /** For each broken invariant, the chain of events that led to it, root first. */
+  readonly chains: Readonly<Record<string, readonly number[]>>;
+  /** The event where the strategies part ways in this column; null when they never do. */
+  readonly divergenceSeq: number | null;
+
+  /** This column's last event at the cursor (-1 before the first). */
+  readonly seq: number = $derived.by(() => seqAt(this.#trace, this.#playback.cursorAt));
+  /** The same, or null at the end of the run: nothing is fogged. */
+  readonly cursor: number | null = $derived.by(() => (this.#playback.atEnd ? null : this.seq));
+  /** Virtual time at the cursor; null at the end of the run. */
+  readonly cursorAt: number | null = $derived.by(() =>
+    this.#playback.atEnd ? null : this.#playback.cursorAt,
+  );
+  /** Effects counted up to the cursor. */
+  readonly counts: Readonly<Record<string, number>> = $derived.by(() =>
+    this.#playback.atEnd ? this.column.run.effects : effectsUpTo(this.column.run, this.seq),
+  );
+
+  constructor(column: Column, playback: Playback, divergenceSeq: number | null) {
+    this.#playback = playback;
+    this.column = column;
+    this.divergenceSeq = divergenceSeq;
+    const trace = column.run.trace;
+    this.diagram = layoutDiagram(trace);
+    this.narrate = createNarrator(trace);
+    this.chains = Object.fromEntries(
+      column.invariants
+        .filter((i) => !i.holds)
+        .map((inv) => [inv.id, explainDivergence({ trace, invariants: [inv] })?.chain ?? []]),
+    );
+  }
+
+  get id(): string {
+    return this.column.id;
+  }
+
+  get #trace(): readonly TraceEvent[] {
+    return this.column.run.trace;
+  }
+
+  /** Moves the shared cursor to one of this column's events (a diagram row, a chain link). */
+  select(seq: number): void {
+    const event = this.#trace[seq];
+    if (event) this.#playback.seekTime(event.at);
+  }
+}
