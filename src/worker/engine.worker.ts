@@ -6,8 +6,7 @@ import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { SqlJsStatic } from 'sql.js';
 import { runBenchmark, type BenchSummary } from '../bench/benchmark.ts';
 import type { BenchRow } from '../bench/format.ts';
-import type { SnapshotOptions } from '../engine/index.ts';
-import { Inspection, type QueryAnswer, type SnapshotView } from './query.ts';
+import type { Snapshot, SnapshotOptions } from '../engine/index.ts';
 import {
   createEngine,
   type Engine,
@@ -32,14 +31,6 @@ async function engine(): Promise<Engine> {
   return (await load()).engine;
 }
 
-let inspection: Inspection | undefined;
-
-async function inspect(): Promise<Inspection> {
-  const { SQL } = await load();
-  inspection ??= new Inspection(SQL);
-  return inspection;
-}
-
 const api = {
   async scenarios(): Promise<ScenarioInfo[]> {
     return (await engine()).scenarios();
@@ -47,24 +38,10 @@ const api = {
   async run(options: RunOptions): Promise<RunResult> {
     return (await engine()).run(options);
   },
-  /** The inspector: one strategy's tables right after trace event `seq`; its file stays here. */
-  async snapshot(options: SnapshotOptions): Promise<SnapshotView> {
-    const inspection = await inspect();
-    try {
-      return inspection.open((await engine()).snapshot(options));
-    } catch (error) {
-      inspection.close();
-      throw error;
-    }
-  },
-  /** Read-only SQL against the latest snapshot; errors come back as values, never thrown. */
-  async query(sql: string): Promise<QueryAnswer> {
-    return (await inspect()).query(sql);
-  },
-  /** The latest snapshot as a .sqlite file, handed over (transferred, not copied). */
-  async download(): Promise<Uint8Array> {
-    const bytes = (await inspect()).download();
-    return Comlink.transfer(bytes, [bytes.buffer]);
+  /** The inspector: one strategy's tables and file right after trace event `seq`; the file is handed over. */
+  async snapshot(options: SnapshotOptions): Promise<Snapshot> {
+    const snapshot = (await engine()).snapshot(options);
+    return Comlink.transfer(snapshot, [snapshot.bytes.buffer]);
   },
   /** The benchmark of src/bench, timed with this worker's clock (npm run bench:browser). */
   async benchmark(sizes?: number[]): Promise<{ rows: BenchRow[]; summary: BenchSummary }> {
