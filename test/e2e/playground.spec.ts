@@ -210,6 +210,38 @@ test('a broken link opens the nearest valid state and says what it changed', asy
   );
 });
 
+test('links are honest: every change is said in a note in view, and the address is canonical', async ({
+  page,
+}) => {
+  const notice = page.getByRole('alert').filter({ hasText: 'This link needed fixing.' });
+  await open(page, '#seed=5&k.retries=2');
+  await expect(notice).toContainText('The link names no story; here is “The lost response”.');
+  await expect(notice).toContainText('Its other settings were left out: “seed”, “k.retries”.');
+  await expect(notice).toBeInViewport();
+
+  await open(
+    page,
+    `#scenario=payment-lost-response&seed=7&seed=8&k.retries=0x5&t=${'9'.repeat(10_000)}`,
+  );
+  await expect(notice).toContainText('“seed” appears 2 times; the first, “7”, was used.');
+  await expect(notice).toContainText('“Retries” must be a whole number, not “0x5”.');
+  await expect(notice).toContainText('(10000 characters)');
+  await expect(notice).toBeInViewport();
+  await expect(page).toHaveURL(
+    /#scenario=payment-lost-response&seed=7&strategies=naive,idempotency-key&faults=1$/,
+  );
+  // A 10,000-character value does not widen the page.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
+
+  // A typed link that means the state on screen still shows as the page reads it.
+  await page.evaluate(() => (location.hash = '#seed=07&scenario=payment-lost-response'));
+  await expect(page).toHaveURL(
+    /#scenario=payment-lost-response&seed=7&strategies=naive,idempotency-key&faults=1$/,
+  );
+});
+
 test('playback: keys and buttons move one shared cursor, and step back is exact', async ({
   page,
 }) => {
