@@ -10,7 +10,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 const PORT = 4179;
 const URL = `http://127.0.0.1:${PORT}/twice/src/bench/index.html`;
 
-if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' }).status !== 0)
+if (
+  spawnSync('npx', ['vite', 'build', '--mode', 'bench', '--logLevel', 'error'], {
+    stdio: 'inherit',
+  }).status !== 0
+)
   process.exit(1);
 const server = spawn(process.execPath, ['scripts/serve.mjs', String(PORT), '/twice/', 'dist'], {
   stdio: 'ignore',
