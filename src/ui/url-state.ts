@@ -1,5 +1,6 @@
 // The page's state in the URL hash: read leniently (a bad link opens the nearest valid state and
-// says what it changed), written canonically (defaults left out, so links stay short).
+// says what it changed), written canonically (defaults left out, so links stay short). Every
+// number in a link is plain decimal: no 0x5, 1e1, +3 or spaces.
 import type { ScenarioInfo } from '../engine/types.ts';
 import type { KnobSpec, KnobValue } from '../scenarios/types.ts';
 
@@ -21,6 +22,23 @@ export interface ParsedState {
   /** What was wrong with the link, one sentence each; empty for a good link. */
   readonly problems: readonly string[];
 }
+
+/** Decimal places a ratio keeps: a link's 0.123456 is 0.1235, and says so. */
+const RATIO_PLACES = 4;
+/** Characters of a link's value repeated in a sentence: a 10,000-character seed is not. */
+const SHOWN_CHARS = 40;
+/** Sentences a link may earn: a link of 10,000 unknown keys gets these and a count. */
+const MAX_PROBLEMS = 12;
+
+/** A link's text as a sentence quotes it: cut when long, so the note stays readable. */
+export function shorten(text: string): string {
+  return text.length > SHOWN_CHARS
+    ? `${text.slice(0, SHOWN_CHARS - 1)}… (${text.length} characters)`
+    : text;
+}
+
+const WHOLE = /^\d{1,15}$/;
+const DECIMAL = /^\d{1,15}(?:\.\d{1,20})?$/;
 
 /** A seed as typed, or null when it is not a whole number in 0..MAX_SEED. */
 export function parseSeed(text: string): number | null {
@@ -52,36 +70,47 @@ function parseKnob(
     case 'bool':
       if (['1', 'true', 'on'].includes(text)) return { value: true };
       if (['0', 'false', 'off'].includes(text)) return { value: false };
-      return { error: `${name} is on (1) or off (0), not “${text}”.`, nearest: spec.default };
+      return {
+        error: `${name} is on (1) or off (0), not “${shorten(text)}”.`,
+        nearest: spec.default,
+      };
     case 'choice':
       if (spec.options.includes(text)) return { value: text };
       return {
-        error: `${name} is one of ${spec.options.join(', ')}, not “${text}”.`,
+        error: `${name} is one of ${spec.options.join(', ')}, not “${shorten(text)}”.`,
         nearest: spec.default,
       };
     case 'int':
     case 'ratio': {
-      const value = Number(text);
       const whole = spec.kind === 'int';
-      if (text.trim() === '' || !Number.isFinite(value) || (whole && !Number.isInteger(value)))
+      if (!(whole ? WHOLE : DECIMAL).test(text))
         return {
-          error: `${name} must be ${whole ? 'a whole number' : 'a number'}, not “${text}”.`,
+          error: `${name} must be ${whole ? 'a whole number' : 'a decimal number such as 0.25'}, not “${shorten(text)}”.`,
           nearest: spec.default,
         };
+      const exact = Number(text);
+      const value = whole ? exact : Number(exact.toFixed(RATIO_PLACES));
       if (value < spec.min)
         return {
-          error: `${name} is at least ${spec.min}; ${text} was raised to it.`,
+          error: `${name} is at least ${spec.min}; ${shorten(text)} was raised to it.`,
           nearest: spec.min,
         };
       if (value > spec.max)
         return {
-          error: `${name} is at most ${spec.max}; ${text} was lowered to it.`,
+          error: `${name} is at most ${spec.max}; ${shorten(text)} was lowered to it.`,
           nearest: spec.max,
+        };
+      if (value !== exact)
+        return {
+          error: `${name} keeps ${RATIO_PLACES} decimals; ${shorten(text)} was rounded to ${value}.`,
+          nearest: value,
         };
       return { value };
     }
   }
 }
+
+const KEYS = ['scenario', 'seed', 'strategies', 'faults', 't'];
 
 /** Reads a hash like `#scenario=…&seed=42&strategies=a,b&faults=1&k.retries=3&t=17`. */
 export function parseHash(
@@ -91,15 +120,44 @@ export function parseHash(
 ): ParsedState {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const problems: string[] = [];
+  const said = (state: PageState) => ({
+    state,
+    problems:
+      problems.length > MAX_PROBLEMS
+        ? [
+            ...problems.slice(0, MAX_PROBLEMS - 1),
+            `And ${problems.length - MAX_PROBLEMS + 1} more changes like these.`,
+          ]
+        : problems,
+  });
+  // Repeated keys: the first one counts, and the link says so.
+  const counts = new Map<string, number>();
+  for (const name of params.keys()) counts.set(name, (counts.get(name) ?? 0) + 1);
+  for (const [name, n] of counts)
+    if (n > 1)
+      problems.push(
+        `“${shorten(name)}” appears ${n} times; the first, “${shorten(params.get(name) ?? '')}”, was used.`,
+      );
   const wanted = params.get('scenario');
   const found = wanted === null ? undefined : scenarios.find((s) => s.id === wanted);
   const info = found ?? scenarios.find((s) => s.id === fallback) ?? scenarios[0];
   if (!info) throw new Error('The engine knows no stories.');
-  if (wanted !== null && !found)
-    problems.push(`There is no story “${wanted}”; here is “${info.title}” instead.`);
   const base = initialState(info);
-  // A link to another story's settings means nothing here: keep only the story.
-  if (!found) return { state: base, problems };
+  // A link to another story's settings means nothing here: keep only the story, and say so.
+  if (!found) {
+    const others = [...counts.keys()].filter((name) => name !== 'scenario');
+    if (wanted !== null)
+      problems.push(`There is no story “${shorten(wanted)}”; here is “${info.title}” instead.`);
+    else if (others.length > 0) problems.push(`The link names no story; here is “${info.title}”.`);
+    if (others.length > 0)
+      problems.push(
+        `Its other settings were left out: ${others
+          .slice(0, 6)
+          .map((n) => `“${shorten(n)}”`)
+          .join(', ')}${others.length > 6 ? ` and ${others.length - 6} more` : ''}.`,
+      );
+    return said(base);
+  }
 
   let seed = base.seed;
   const seedText = params.get('seed');
@@ -107,7 +165,7 @@ export function parseHash(
     const parsed = parseSeed(seedText);
     if (parsed === null)
       problems.push(
-        `The seed “${seedText}” is not a whole number from 0 to ${MAX_SEED}; the story seed ${base.seed} is used.`,
+        `The seed “${shorten(seedText)}” is not a whole number from 0 to ${MAX_SEED}; the story seed ${base.seed} is used.`,
       );
     else seed = parsed;
   }
@@ -116,12 +174,19 @@ export function parseHash(
   const listed = params.get('strategies');
   if (listed !== null) {
     const known = new Set(info.strategies.map((s) => s.id));
-    const ids = [...new Set(listed.split(',').filter((id) => id !== ''))];
+    const given = listed.split(',').filter((id) => id !== '');
+    const ids = [...new Set(given)];
+    if (ids.length < given.length) problems.push('A strategy listed twice is shown once.');
     const unknown = ids.filter((id) => !known.has(id));
     const kept = ids.filter((id) => known.has(id));
     if (unknown.length > 0)
       problems.push(
-        `This story has no strateg${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((id) => `“${id}”`).join(', ')}; ${unknown.length === 1 ? 'it was' : 'they were'} left out.`,
+        `This story has no strateg${unknown.length === 1 ? 'y' : 'ies'} ${unknown
+          .slice(0, 6)
+          .map((id) => `“${shorten(id)}”`)
+          .join(
+            ', ',
+          )}${unknown.length > 6 ? ` and ${unknown.length - 6} more` : ''}; ${unknown.length === 1 ? 'it was' : 'they were'} left out.`,
       );
     if (kept.length > 0) strategies = kept;
     else if (unknown.length > 0 || ids.length === 0)
@@ -133,16 +198,17 @@ export function parseHash(
   if (faultsText !== null) {
     if (faultsText === '0') faults = false;
     else if (faultsText !== '1')
-      problems.push(`“faults” is 1 (on) or 0 (off), not “${faultsText}”; faults are on.`);
+      problems.push(`“faults” is 1 (on) or 0 (off), not “${shorten(faultsText)}”; faults are on.`);
   }
 
   const knobs: Record<string, KnobValue> = {};
-  for (const [name, text] of params) {
+  for (const [name] of counts) {
+    const text = params.get(name) ?? '';
     if (!name.startsWith('k.')) continue;
     const id = name.slice(2);
     const spec = info.knobs.find((k) => k.id === id);
     if (!spec) {
-      problems.push(`This story has no knob “${id}”; it was ignored.`);
+      problems.push(`This story has no knob “${shorten(id)}”; it was ignored.`);
       continue;
     }
     const parsed = parseKnob(spec, text);
@@ -156,14 +222,16 @@ export function parseHash(
   if (tText !== null) {
     if (/^\d{1,7}$/.test(tText)) t = Number(tText);
     else
-      problems.push(`The cursor “t=${tText}” is not a step number; the run is shown to its end.`);
+      problems.push(
+        `The cursor “t=${shorten(tText)}” is not a step number; the run is shown to its end.`,
+      );
   }
 
-  for (const name of params.keys())
-    if (!['scenario', 'seed', 'strategies', 'faults', 't'].includes(name) && !name.startsWith('k.'))
-      problems.push(`The link’s “${name}” means nothing here; it was ignored.`);
+  for (const name of counts.keys())
+    if (!KEYS.includes(name) && !name.startsWith('k.'))
+      problems.push(`The link’s “${shorten(name)}” means nothing here; it was ignored.`);
 
-  return { state: { scenario: info.id, seed, strategies, faults, knobs, t }, problems };
+  return said({ scenario: info.id, seed, strategies, faults, knobs, t });
 }
 
 /** Writes the canonical hash for a state; the story's defaults are left out. */

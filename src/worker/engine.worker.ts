@@ -1,38 +1,22 @@
 // The playground's Web Worker: serves createEngine and the inspector's snapshots over Comlink.
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import type { SqlJsStatic } from 'sql.js';
-import type { SnapshotOptions } from '../engine/index.ts';
-import { Inspection, type QueryAnswer, type SnapshotView } from './query.ts';
-import { loadSql } from './sql.ts';
 import {
   createEngine,
   type Engine,
   type RunOptions,
   type RunResult,
   type ScenarioInfo,
+  type Snapshot,
+  type SnapshotOptions,
 } from '../engine/index.ts';
+import { loadSql } from './sql.ts';
 
-let ready: Promise<{ SQL: SqlJsStatic; engine: Engine }> | undefined;
+let ready: Promise<Engine> | undefined;
 
-function load(): Promise<{ SQL: SqlJsStatic; engine: Engine }> {
-  ready ??= loadSql().then((SQL) => ({
-    SQL,
-    engine: createEngine(SQL),
-  }));
+function engine(): Promise<Engine> {
+  ready ??= loadSql().then(createEngine);
   return ready;
-}
-
-async function engine(): Promise<Engine> {
-  return (await load()).engine;
-}
-
-let inspection: Inspection | undefined;
-
-async function inspect(): Promise<Inspection> {
-  const { SQL } = await load();
-  inspection ??= new Inspection(SQL);
-  return inspection;
 }
 
 const api = {
@@ -42,24 +26,10 @@ const api = {
   async run(options: RunOptions): Promise<RunResult> {
     return (await engine()).run(options);
   },
-  /** The inspector: one strategy's tables right after trace event `seq`; its file stays here. */
-  async snapshot(options: SnapshotOptions): Promise<SnapshotView> {
-    const inspection = await inspect();
-    try {
-      return inspection.open((await engine()).snapshot(options));
-    } catch (error) {
-      inspection.close();
-      throw error;
-    }
-  },
-  /** Read-only SQL against the latest snapshot; errors come back as values, never thrown. */
-  async query(sql: string): Promise<QueryAnswer> {
-    return (await inspect()).query(sql);
-  },
-  /** The latest snapshot as a .sqlite file, handed over (transferred, not copied). */
-  async download(): Promise<Uint8Array> {
-    const bytes = (await inspect()).download();
-    return Comlink.transfer(bytes, [bytes.buffer]);
+  /** The inspector: one strategy's tables and file right after trace event `seq`; the file is handed over. */
+  async snapshot(options: SnapshotOptions): Promise<Snapshot> {
+    const snapshot = (await engine()).snapshot(options);
+    return Comlink.transfer(snapshot, [snapshot.bytes.buffer]);
   },
 };
 
@@ -69,4 +39,4 @@ export type EngineApi = typeof api;
 Comlink.expose(api);
 
 // Start fetching the wasm now rather than on the first call; that call reports any failure.
-load().catch(() => undefined);
+engine().catch(() => undefined);

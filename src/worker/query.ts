@@ -6,18 +6,34 @@
 // statement's text before SQLite prepares it: a flag PRAGMA takes effect when prepared, not run.
 
 import type { Database, SqlJsStatic, SqlValue, Statement } from 'sql.js';
-import type { Snapshot } from '../engine/index.ts';
 
 export const READ_ONLY_MESSAGE =
   'The inspector is read-only: it shows the database at the cursor. INSERT, UPDATE and DELETE are refused.';
 
 /** Rows a result keeps: enough to read, few enough to draw and to cross the worker boundary. */
 export const MAX_ROWS = 500;
+/** Bytes a result keeps, counted as sent: a wide result stops early rather than flooding the page. */
+export const MAX_BYTES = 1_000_000;
+/** Characters of one text value sent; the rest is counted, not sent. */
+export const TEXT_CHARS = 1_000;
+/** A blob up to this size is sent whole (a hash, an id); a larger one only as its size. */
+export const BLOB_BYTES = 16;
+/** SQLite's heap in the console's worker: `zeroblob(1e9)` fails with words, not by taking the tab. */
+export const HEAP_LIMIT = 64 * 1024 * 1024;
+
+/** A value too big to send whole: its type, its size in bytes and, for text, how it starts. */
+export interface Clipped {
+  readonly clipped: 'text' | 'blob';
+  readonly bytes: number;
+  readonly head: string;
+}
+
+export type QueryValue = SqlValue | Clipped;
 
 export type QueryResult =
   | {
       readonly columns: string[];
-      readonly rows: SqlValue[][];
+      readonly rows: QueryValue[][];
       /** The query had more rows than the result holds. */
       readonly truncated: boolean;
       /** Said next to the result: rows left out, statements not shown. Null when nothing is. */
@@ -93,10 +109,14 @@ const PRAGMA_READS = new Set([
 const LEADING = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$))*/;
 const PRAGMA = /^PRAGMA\s+(?:"?\w+"?\s*\.\s*)?"?(\w+)"?\s*(\(|=)?/i;
 
-/** Opens a snapshot's bytes as a database that refuses writes. */
+/**
+ * Opens a snapshot's bytes as a database that refuses writes and holds SQLite's heap to
+ * HEAP_LIMIT (a limit SQLite only ever lowers, so no later PRAGMA can lift it).
+ */
 export function openReadOnly(SQL: SqlJsStatic, bytes: Uint8Array): Database {
   const database = new SQL.Database(bytes);
   database.run('PRAGMA query_only = ON');
+  database.run(`PRAGMA hard_heap_limit = ${HEAP_LIMIT}`);
   return database;
 }
 
@@ -119,7 +139,10 @@ export function refusal(statement: string): string | null {
 function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // What query_only says about a write that got past the statement check (WITH … DELETE).
-  return /readonly database/i.test(message) ? READ_ONLY_MESSAGE : message;
+  if (/readonly database/i.test(message)) return READ_ONLY_MESSAGE;
+  if (/out of memory/i.test(message))
+    return `The query needs more than ${HEAP_LIMIT / 1024 / 1024} MB of memory, the console's limit, and was stopped.`;
+  return message;
 }
 
 function rowsText(n: number): string {
@@ -150,6 +173,88 @@ function checkAll(database: Database, sql: string): number | string {
 }
 
 /**
+ * The statement as a query whose every value is small: per column its type, its size in bytes
+ * and a value cut to TEXT_CHARS (a large blob to nothing). SQLite computes sizes without making
+ * the value, so `zeroblob(1e8)` never reaches JavaScript. `LIMIT -1 OFFSET 0` keeps the statement
+ * a coroutine that runs once per row (not copied into each of the three expressions), and rows
+ * still stream: an endless recursive CTE yields its first rows. Null for what cannot be wrapped
+ * (PRAGMA, EXPLAIN, a write with RETURNING): those run as they are, their values bounded by the
+ * heap limit and the byte budget.
+ */
+function wrapped(database: Database, statement: Statement): Statement | null {
+  const sql = statement.getSQL().replace(/;\s*$/, '');
+  const n = statement.getColumnNames().length;
+  if (n === 0 || !/^(?:SELECT|WITH|VALUES)\b/i.test(sql.replace(LEADING, ''))) return null;
+  const names = Array.from({ length: n }, (_, i) => `c${i}`);
+  const shown = names.map(
+    (c) =>
+      `typeof(${c}), octet_length(${c}), CASE typeof(${c}) WHEN 'text' THEN substr(${c}, 1, ${TEXT_CHARS}) ` +
+      `WHEN 'blob' THEN CASE WHEN octet_length(${c}) <= ${BLOB_BYTES} THEN ${c} END ELSE ${c} END`,
+  );
+  try {
+    // The newline ends a trailing `-- comment` before the closing parenthesis.
+    return database.prepare(
+      `WITH q(${names.join(', ')}) AS (SELECT * FROM (${sql}\n) LIMIT -1 OFFSET 0) SELECT ${shown.join(', ')} FROM q`,
+    );
+  } catch {
+    return null;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** One wrapped row as values to send: small ones whole, large ones as Clipped. */
+function valuesOf(row: SqlValue[]): QueryValue[] {
+  const values: QueryValue[] = [];
+  for (let i = 0; i + 2 < row.length; i += 3) {
+    const [type, bytes, value] = [row[i], Number(row[i + 1] ?? 0), row[i + 2] ?? null];
+    if (type === 'blob' && !(value instanceof Uint8Array))
+      values.push({ clipped: 'blob', bytes, head: '' });
+    else if (typeof value === 'string' && encoder.encode(value).length < bytes)
+      values.push({ clipped: 'text', bytes, head: value });
+    else values.push(value);
+  }
+  return values;
+}
+
+/** About what a row costs to send and to draw. */
+function sizeOf(row: readonly QueryValue[]): number {
+  let size = 0;
+  for (const value of row)
+    if (typeof value === 'string') size += value.length * 2;
+    else if (value instanceof Uint8Array) size += value.length;
+    else if (value !== null && typeof value === 'object') size += value.head.length * 2 + 16;
+    else size += 8;
+  return size;
+}
+
+/** Steps one statement, keeping rows while they fit the row cap and the byte budget. */
+function collect(
+  database: Database,
+  statement: Statement,
+  maxRows: number,
+): { columns: string[]; rows: QueryValue[][]; cut: 'rows' | 'bytes' | null } {
+  const columns = statement.getColumnNames();
+  const small = wrapped(database, statement);
+  const source = small ?? statement;
+  const rows: QueryValue[][] = [];
+  let bytes = 0;
+  try {
+    // Bounded by the caps: a recursive CTE may yield rows forever.
+    while (source.step()) {
+      if (rows.length >= maxRows) return { columns, rows, cut: 'rows' };
+      const row = small ? valuesOf(source.get()) : source.get();
+      bytes += sizeOf(row);
+      if (bytes > MAX_BYTES) return { columns, rows, cut: 'bytes' };
+      rows.push(row);
+    }
+    return { columns, rows, cut: null };
+  } finally {
+    small?.free();
+  }
+}
+
+/**
  * Runs `sql` (one or more statements) against `database` and returns the last statement's
  * result. Every statement is checked before any runs. Errors come back as SQLite words, never
  * thrown: the console shows them inline and keeps what was typed.
@@ -162,88 +267,48 @@ export function runQuery(database: Database, sql: string, maxRows = MAX_ROWS): Q
     if (typeof statements === 'string') return { error: statements };
     if (statements === 0)
       return { error: 'Nothing to run: type a query, such as SELECT * FROM orders.' };
-    let columns: string[] = [];
-    let rows: SqlValue[][] = [];
-    let truncated = false;
-    for (const statement of database.iterateStatements(sql)) {
-      columns = statement.getColumnNames();
-      rows = [];
-      truncated = false;
-      // Bounded by the cap: a recursive CTE may yield rows forever.
-      while (statement.step()) {
-        if (rows.length >= maxRows) {
-          truncated = true;
-          break;
-        }
-        rows.push(statement.get());
-      }
-    }
+    let last: ReturnType<typeof collect> = { columns: [], rows: [], cut: null };
+    for (const statement of database.iterateStatements(sql))
+      last = collect(database, statement, maxRows);
+    const { columns, rows, cut } = last;
     const notes = [
-      truncated ? `Showing the first ${rowsText(maxRows)}; the query returned more.` : '',
+      cut === 'rows' ? `Showing the first ${rowsText(maxRows)}; the query returned more.` : '',
+      cut === 'bytes'
+        ? `Showing the first ${rowsText(rows.length)}: a result is cut at ${MAX_BYTES / 1_000_000} MB; the query returned more.`
+        : '',
       statements > 1 ? `Ran ${statements} statements; showing the last one's result.` : '',
     ].filter(Boolean);
-    return { columns, rows, truncated, note: notes.length > 0 ? notes.join(' ') : null };
+    return {
+      columns,
+      rows,
+      truncated: cut !== null,
+      note: notes.length > 0 ? notes.join(' ') : null,
+    };
   } catch (error) {
     return { error: messageOf(error) };
   }
 }
 
-/** A snapshot as the page gets it: the tables and where they stand; the file stays here. */
-export interface SnapshotView extends Omit<Snapshot, 'bytes'> {
-  /** Which snapshot this is, counting in this worker: query answers name the one they ran on. */
-  readonly id: number;
-  /** The database file's size in bytes. */
-  readonly size: number;
+/** The console worker's one open snapshot: the latest wins, the one it replaces is closed. */
+export function createQueryApi(load: () => Promise<SqlJsStatic>) {
+  let held: { readonly id: number; readonly database: Database } | null = null;
+  return {
+    /** Opens snapshot `id`'s file (the worker owns the bytes from here on). */
+    async open(id: number, bytes: Uint8Array): Promise<void> {
+      const database = openReadOnly(await load(), bytes);
+      held?.database.close();
+      held = { id, database };
+    },
+    /**
+     * Read-only SQL against snapshot `id`; errors come back as values, never thrown. Null when
+     * this worker does not hold that snapshot (a new worker holds none): open it, then ask again.
+     */
+    query(sql: string, id: number): QueryResult | null {
+      if (held?.id !== id) return null;
+      if (typeof sql !== 'string') return { error: 'A query is text.' };
+      return runQuery(held.database, sql);
+    },
+  };
 }
 
-export type QueryAnswer = QueryResult & {
-  /** The snapshot the query ran against; null when there was none. */
-  readonly snapshot: number | null;
-};
-
-/**
- * The worker's one open snapshot database: the latest wins, and the one it replaces is closed,
- * so a page that scrubs through a long run holds one database, not hundreds.
- */
-export class Inspection {
-  readonly #SQL: SqlJsStatic;
-  #current: {
-    readonly id: number;
-    readonly database: Database;
-    readonly bytes: Uint8Array;
-  } | null = null;
-  #count = 0;
-
-  constructor(SQL: SqlJsStatic) {
-    this.#SQL = SQL;
-  }
-
-  open(snapshot: Snapshot): SnapshotView {
-    const database = openReadOnly(this.#SQL, snapshot.bytes);
-    this.close();
-    const id = ++this.#count;
-    this.#current = { id, database, bytes: snapshot.bytes };
-    const { scenario, strategy, seed, seq, at, tables } = snapshot;
-    return { scenario, strategy, seed, seq, at, tables, id, size: snapshot.bytes.length };
-  }
-
-  /** Forgets the snapshot: after a failed one, queries must not run against an older one. */
-  close(): void {
-    this.#current?.database.close();
-    this.#current = null;
-  }
-
-  query(sql: string): QueryAnswer {
-    if (typeof sql !== 'string') return { error: 'A query is text.', snapshot: null };
-    const current = this.#current;
-    if (!current)
-      return { error: 'No snapshot yet: pick a moment of the run first.', snapshot: null };
-    return { ...runQuery(current.database, sql), snapshot: current.id };
-  }
-
-  /** A copy of the snapshot's file, for the page to own (and the worker to transfer). */
-  download(): Uint8Array {
-    if (!this.#current) throw new Error('No snapshot to download yet: pick a moment of the run.');
-    return this.#current.bytes.slice();
-  }
-}
+export type QueryApi = ReturnType<typeof createQueryApi>;

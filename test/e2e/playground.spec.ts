@@ -90,7 +90,7 @@ test('strategies can be added and removed; every column runs on the same faults'
   await expect(column(page, 'naive')).toHaveCount(0);
 });
 
-test('knobs by actor: a valid change re-runs at once; a bad number is kept and explained', async ({
+test('knobs by actor: a valid change runs once committed; a bad number is kept and explained', async ({
   page,
 }) => {
   await open(page);
@@ -107,6 +107,42 @@ test('knobs by actor: a valid change re-runs at once; a bad number is kept and e
   await expect(page).toHaveURL(/k\.retries=0/);
   await page.getByRole('button', { name: 'Reset knobs' }).click();
   await expect(page).not.toHaveURL(/k\.retries/);
+});
+
+test('a typed 1000000 runs nothing and never reaches the link; a committed valid value runs once', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByText('Knobs', { exact: true }).click();
+  // Every text the run status shows from here on.
+  await page.evaluate(() => {
+    const status = document.querySelector('[data-run-status]')!;
+    const said: string[] = [];
+    (window as unknown as { said: string[] }).said = said;
+    new MutationObserver(() => said.push(status.textContent ?? '')).observe(status, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+  const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+  const retries = page.getByRole('spinbutton', { name: 'Retries' });
+  await retries.clear();
+  await retries.pressSequentially('1000000', { delay: 40 });
+  await retries.press('Tab');
+  await expect(retries).toHaveValue('1000000');
+  await expect(retries).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('A whole number from 0 to 10. Nothing ran.')).toBeVisible();
+  // The valid prefixes 1 and 10 on the way ran nothing either.
+  expect(await said()).toEqual([]);
+  await expect(page).not.toHaveURL(/k\.retries/);
+
+  await retries.fill('4');
+  await retries.press('Enter');
+  await expect(page).toHaveURL(/k\.retries=4/);
+  await expect(page.locator('[data-run-status]')).toContainText('Ran ');
+  expect((await said()).filter((text) => text === 'Running…')).toHaveLength(1);
+  await expectSameAsNode(page, { scenario: SCENARIO, seed: 12, knobs: { retries: 4 } });
 });
 
 test('a "what to try" suggestion sets its knobs and shows what its words promise', async ({
@@ -171,6 +207,38 @@ test('a broken link opens the nearest valid state and says what it changed', asy
   await open(page, '#scenario=no-such-story');
   await expect(page.getByRole('alert')).toContainText(
     'There is no story “no-such-story”; here is “The lost response” instead.',
+  );
+});
+
+test('links are honest: every change is said in a note in view, and the address is canonical', async ({
+  page,
+}) => {
+  const notice = page.getByRole('alert').filter({ hasText: 'This link needed fixing.' });
+  await open(page, '#seed=5&k.retries=2');
+  await expect(notice).toContainText('The link names no story; here is “The lost response”.');
+  await expect(notice).toContainText('Its other settings were left out: “seed”, “k.retries”.');
+  await expect(notice).toBeInViewport();
+
+  await open(
+    page,
+    `#scenario=payment-lost-response&seed=7&seed=8&k.retries=0x5&t=${'9'.repeat(10_000)}`,
+  );
+  await expect(notice).toContainText('“seed” appears 2 times; the first, “7”, was used.');
+  await expect(notice).toContainText('“Retries” must be a whole number, not “0x5”.');
+  await expect(notice).toContainText('(10000 characters)');
+  await expect(notice).toBeInViewport();
+  await expect(page).toHaveURL(
+    /#scenario=payment-lost-response&seed=7&strategies=naive,idempotency-key&faults=1$/,
+  );
+  // A 10,000-character value does not widen the page.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
+
+  // A typed link that means the state on screen still shows as the page reads it.
+  await page.evaluate(() => (location.hash = '#seed=07&scenario=payment-lost-response'));
+  await expect(page).toHaveURL(
+    /#scenario=payment-lost-response&seed=7&strategies=naive,idempotency-key&faults=1$/,
   );
 });
 

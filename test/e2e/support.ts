@@ -29,7 +29,20 @@ export const test = base.extend<{ expectConsoleErrors: boolean; watch: Watch }>(
       page.on('console', onConsole('page'));
       page.on('worker', (worker) => worker.on('console', onConsole('worker')));
       page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      // Any Content-Security-Policy violation fails the test, whatever else it expects.
+      const violations: string[] = [];
+      await context.exposeBinding('twiceViolation', (_source, text: string) =>
+        violations.push(text),
+      );
+      await context.addInitScript(() =>
+        document.addEventListener('securitypolicyviolation', (event) =>
+          (window as unknown as { twiceViolation(text: string): void }).twiceViolation(
+            `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+          ),
+        ),
+      );
       await use({ requests });
+      expect.soft(violations).toEqual([]);
       expect.soft(requests.filter((url) => !ORIGIN.test(url))).toEqual([]);
       if (!expectConsoleErrors) expect.soft(errors).toEqual([]);
     },

@@ -33,7 +33,10 @@ const validState = () =>
               ? fc.constantFrom(...spec.options)
               : spec.kind === 'int'
                 ? fc.integer({ min: spec.min, max: spec.max })
-                : fc.double({ min: spec.min, max: spec.max, noNaN: true });
+                : // Ratios keep four decimals: a link holds 0.1235, never 1e-7.
+                  fc
+                    .integer({ min: Math.ceil(spec.min * 1e4), max: Math.floor(spec.max * 1e4) })
+                    .map((n) => n / 1e4);
         return value.map((v) => [spec.id, v] as const);
       }),
     );
@@ -98,6 +101,7 @@ describe('the URL hash', () => {
     expect(parsed.state).toEqual(initialState(story(FALLBACK)));
     expect(parsed.problems).toEqual([
       'There is no story “no-such-story”; here is “The lost response” instead.',
+      'Its other settings were left out: “seed”, “k.retries”.',
     ]);
   });
 
@@ -120,7 +124,7 @@ describe('the URL hash', () => {
       'This story has no strategy “bogus”; it was left out.',
       '“faults” is 1 (on) or 0 (off), not “maybe”; faults are on.',
       '“Retries” is at most 10; 99 was lowered to it.',
-      '“Response loss” must be a number, not “abc”.',
+      '“Response loss” must be a decimal number such as 0.25, not “abc”.',
       'This story has no knob “nope”; it was ignored.',
       'The cursor “t=x” is not a step number; the run is shown to its end.',
       'The link’s “zoom” means nothing here; it was ignored.',
@@ -141,5 +145,151 @@ describe('the URL hash', () => {
     const parsed = parseHash('#scenario=key-lifecycle&k.case=teleport', scenarios, FALLBACK);
     expect(parsed.state.knobs).toEqual({});
     expect(parsed.problems[0]).toMatch(/^“Case” is one of replay, mismatch, .*, not “teleport”\.$/);
+  });
+
+  test('one number grammar, plain decimal, for seeds, knobs and the cursor', () => {
+    const read = (hash: string) =>
+      parseHash(`#scenario=payment-lost-response&${hash}`, scenarios, FALLBACK);
+    for (const bad of [
+      'k.retries=0x5',
+      'k.retries=1e1',
+      'k.retries=5.0',
+      'k.retries=%205',
+      'k.retries=+5',
+    ])
+      expect(read(bad).state.knobs, bad).toEqual({});
+    expect(read('k.retries=0x5').problems).toEqual([
+      '“Retries” must be a whole number, not “0x5”.',
+    ]);
+    expect(read('seed=1e9').problems).toHaveLength(1);
+    expect(read('seed=1000000000')).toMatchObject({ state: { seed: 1e9 }, problems: [] });
+    expect(read('k.responseLoss=0.25')).toMatchObject({
+      state: { knobs: { responseLoss: 0.25 } },
+      problems: [],
+    });
+    expect(read('k.responseLoss=0.123456')).toMatchObject({
+      state: { knobs: { responseLoss: 0.1235 } },
+      problems: ['“Response loss” keeps 4 decimals; 0.123456 was rounded to 0.1235.'],
+    });
+  });
+
+  test('a link without a story, repeated keys and long values are all reported', () => {
+    expect(parseHash('#seed=5&k.retries=2', scenarios, FALLBACK)).toEqual({
+      state: initialState(story(FALLBACK)),
+      problems: [
+        'The link names no story; here is “The lost response”.',
+        'Its other settings were left out: “seed”, “k.retries”.',
+      ],
+    });
+    const twice = parseHash('#scenario=payment-lost-response&seed=5&seed=6', scenarios, FALLBACK);
+    expect(twice.state.seed).toBe(5);
+    expect(twice.problems).toEqual(['“seed” appears 2 times; the first, “5”, was used.']);
+    const long = parseHash(
+      `#scenario=payment-lost-response&seed=${'9'.repeat(10_000)}`,
+      scenarios,
+      FALLBACK,
+    );
+    expect(long.problems).toHaveLength(1);
+    expect(long.problems[0]!.length).toBeLessThan(200);
+    expect(long.problems[0]).toContain('(10000 characters)');
+    const many = parseHash(
+      `#scenario=payment-lost-response&${Array.from({ length: 5000 }, (_, i) => `x${i}=1`).join('&')}`,
+      scenarios,
+      FALLBACK,
+    );
+    expect(many.problems).toHaveLength(12);
+    expect(many.problems.at(-1)).toBe('And 4989 more changes like these.');
+  });
+});
+
+/** Hash-like strings: known and unknown keys, good and bad values, repeats, and plain noise. */
+const anyHash = () => {
+  const key = fc.oneof(
+    fc.constantFrom(
+      'scenario',
+      'seed',
+      'strategies',
+      'faults',
+      't',
+      'k.retries',
+      'k.responseLoss',
+      'k.case',
+    ),
+    fc.constantFrom('k.nope', 'zoom', '', 'k.'),
+    fc.string({ maxLength: 12 }),
+  );
+  const value = fc.oneof(
+    fc.constantFrom(
+      'payment-lost-response',
+      'key-lifecycle',
+      'naive,idempotency-key',
+      'naive,naive',
+      'replay',
+    ),
+    fc.constantFrom(
+      '0',
+      '1',
+      '3',
+      '12',
+      '0x5',
+      '1e1',
+      '1e9',
+      '-3',
+      ' 4',
+      '0.25',
+      '0.123456',
+      '5.0',
+      '99',
+      '007',
+    ),
+    fc.integer({ min: 0, max: 5_000_000_000 }).map(String),
+    fc.string({ maxLength: 60 }),
+  );
+  const pairs = fc
+    .array(fc.tuple(key, value), { maxLength: 8 })
+    .map((list) =>
+      list.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
+    );
+  return fc.oneof(
+    pairs.map((h) => `#${h}`),
+    fc.string({ maxLength: 80 }),
+  );
+};
+
+describe('any hash at all', () => {
+  test('never throws; its canonical form is a fixed point; no sentence means nothing changed', () => {
+    fc.assert(
+      fc.property(anyHash(), (hash) => {
+        const parsed = parseHash(hash, scenarios, FALLBACK);
+        const info = story(parsed.state.scenario);
+        const canonical = formatHash(parsed.state, info);
+        const again = parseHash(canonical, scenarios, FALLBACK);
+        expect(again).toEqual({ state: parsed.state, problems: [] });
+        expect(formatHash(again.state, info)).toBe(canonical);
+        if (parsed.problems.length > 0) return;
+        // Nothing reported: each key of the link was read once, as the canonical link has it
+        // (a knob at its default is left out of it).
+        const link = new URLSearchParams(hash.replace(/^#/, ''));
+        const written = new URLSearchParams(canonical.slice(1));
+        const keys = [...link.keys()];
+        expect(new Set(keys).size).toBe(keys.length);
+        for (const [name, text] of link) {
+          const reread = parseHash(
+            `#scenario=${info.id}&${new URLSearchParams([[name, text]])}`,
+            scenarios,
+            FALLBACK,
+          );
+          const expected = parseHash(
+            written.has(name)
+              ? `#scenario=${info.id}&${new URLSearchParams([[name, written.get(name)!]])}`
+              : `#scenario=${info.id}`,
+            scenarios,
+            FALLBACK,
+          );
+          expect(reread.state, name).toEqual(expected.state);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

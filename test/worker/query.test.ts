@@ -2,9 +2,11 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Database, SqlJsStatic } from 'sql.js';
 import {
-  Inspection,
+  MAX_BYTES,
   MAX_ROWS,
   READ_ONLY_MESSAGE,
+  TEXT_CHARS,
+  createQueryApi,
   openReadOnly,
   refusal,
   runQuery,
@@ -151,41 +153,80 @@ describe('refusal', () => {
   });
 });
 
-describe('Inspection: the worker’s one open snapshot', () => {
+describe('big values stay in the worker', () => {
+  test('a blob longer than a hash comes back as its size, never its bytes', () => {
+    expect(runQuery(database, 'SELECT zeroblob(100000) AS b, 7 AS n')).toEqual({
+      columns: ['b', 'n'],
+      rows: [[{ clipped: 'blob', bytes: 100_000, head: '' }, 7]],
+      truncated: false,
+      note: null,
+    });
+  });
+
+  test('a long text comes back cut, with its whole size', () => {
+    const result = runQuery(database, "SELECT printf('%.*c', 100000, 'é') AS t");
+    expect(result).toMatchObject({
+      rows: [[{ clipped: 'text', bytes: 200_000, head: 'é'.repeat(TEXT_CHARS) }]],
+    });
+  });
+
+  test('a blob bigger than the heap limit fails with words, and the database still answers', () => {
+    for (const sql of ['SELECT zeroblob(1000000000)', 'SELECT hex(zeroblob(100000000))'])
+      expect(runQuery(database, sql), sql).toEqual({
+        error: expect.stringMatching(/^The query needs more than 64 MB of memory/),
+      });
+    // Its size alone is cheap: SQLite counts a zeroblob without making it.
+    expect(runQuery(database, 'SELECT length(zeroblob(1000000000)) AS n')).toMatchObject({
+      rows: [[1_000_000_000]],
+    });
+    // The limit only ever goes down.
+    expect(runQuery(database, 'PRAGMA hard_heap_limit = 0')).toHaveProperty('error');
+    expect(count()).toBe(2);
+  });
+
+  test('a wide result stops at the byte budget before the row cap, and says so', () => {
+    const wide =
+      "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x, printf('%.*c', 900, 'y') AS a, printf('%.*c', 900, 'z') AS b FROM n";
+    const result = runQuery(database, wide);
+    expect(result).toMatchObject({ truncated: true });
+    const rows = 'rows' in result ? result.rows : [];
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.length).toBeLessThan(MAX_ROWS);
+    expect(JSON.stringify(rows).length).toBeLessThanOrEqual(MAX_BYTES);
+    expect('note' in result && result.note).toMatch(/cut at 1 MB/);
+  });
+
+  test('wrapping keeps order, duplicate names, WITH, VALUES and trailing comments', () => {
+    expect(
+      runQuery(database, 'SELECT id, id AS id FROM orders ORDER BY id DESC -- newest first'),
+    ).toMatchObject({
+      columns: ['id', 'id'],
+      rows: [
+        [2, 2],
+        [1, 1],
+      ],
+    });
+    expect(
+      runQuery(database, 'WITH x(v) AS (VALUES (1.5), (NULL)) SELECT v FROM x;'),
+    ).toMatchObject({
+      rows: [[1.5], [null]],
+    });
+  });
+});
+
+describe('createQueryApi: the console worker’s one open snapshot', () => {
   const at = (seq: number) =>
-    engine.snapshot({ scenario: 'payment-lost-response', seed: 12, strategy: 'naive', seq });
+    engine.snapshot({ scenario: 'payment-lost-response', seed: 12, strategy: 'naive', seq }).bytes;
 
-  test('answers for the latest snapshot and closes the one it replaces', () => {
-    const inspection = new Inspection(SQL);
-    expect(inspection.query('SELECT 1')).toEqual({
-      error: expect.stringMatching(/^No snapshot yet/),
-      snapshot: null,
-    });
-    expect(() => inspection.download()).toThrow(/No snapshot/);
-
-    const first = inspection.open(at(7));
-    expect(first).toMatchObject({ id: 1, seq: 7, strategy: 'naive', size: expect.any(Number) });
-    expect(first).not.toHaveProperty('bytes');
-    expect(inspection.query('SELECT count(*) FROM orders')).toMatchObject({
-      rows: [[1]],
-      snapshot: 1,
-    });
-
-    const later = at(1_000_000);
-    const second = inspection.open(later);
-    expect(second.id).toBe(2);
-    expect(inspection.query('SELECT count(*) FROM orders')).toMatchObject({
-      rows: [[2]],
-      snapshot: 2,
-    });
-    expect(inspection.query('DELETE FROM orders')).toMatchObject({ snapshot: 2 });
-
-    // The download is the snapshot's file, a copy the page may own.
-    const file = inspection.download();
-    expect(Buffer.from(file).equals(Buffer.from(later.bytes))).toBe(true);
-    expect(file.buffer).not.toBe(later.bytes.buffer);
-
-    inspection.close();
-    expect(inspection.query('SELECT 1')).toMatchObject({ snapshot: null });
+  test('answers for the latest snapshot it was given', async () => {
+    const api = createQueryApi(loadSql);
+    // A new worker holds no snapshot: the page must open one first.
+    expect(api.query('SELECT 1', 1)).toBeNull();
+    await api.open(1, at(7));
+    expect(api.query('SELECT count(*) FROM orders', 1)).toMatchObject({ rows: [[1]] });
+    await api.open(2, at(1_000_000));
+    expect(api.query('SELECT count(*) FROM orders', 1)).toBeNull();
+    expect(api.query('SELECT count(*) FROM orders', 2)).toMatchObject({ rows: [[2]] });
+    expect(api.query('DELETE FROM orders', 2)).toHaveProperty('error');
   });
 });

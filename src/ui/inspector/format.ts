@@ -17,9 +17,31 @@ function hex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** A value as the table shows it: NULL distinct from the text 'NULL', a BLOB as x'…'. */
+const bytesText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'byte' : 'bytes'}`;
+
+/** A value the console's worker did not send whole (Clipped in worker/query.ts). */
+function isClipped(
+  value: unknown,
+): value is { readonly clipped: 'text' | 'blob'; readonly bytes: number; readonly head: string } {
+  return typeof value === 'object' && value !== null && 'clipped' in value;
+}
+
+/**
+ * A value as the table shows it: NULL distinct from the text 'NULL', a BLOB as x'…', a value too
+ * big to send as its size.
+ */
 export function cellOf(value: unknown): Cell {
   if (value === null || value === undefined) return { text: 'NULL', full: null, kind: 'null' };
+  if (isClipped(value)) {
+    if (value.clipped === 'blob')
+      return { text: `BLOB, ${bytesText(value.bytes)}`, full: null, kind: 'blob' };
+    const head = value.head.slice(0, CELL_CHARS - 1);
+    return {
+      text: `${head}…`,
+      full: `${value.head}… (${bytesText(value.bytes)} in all)`,
+      kind: 'text',
+    };
+  }
   if (typeof value === 'number' || typeof value === 'bigint')
     return { text: String(value), full: null, kind: 'number' };
   if (value instanceof Uint8Array) {

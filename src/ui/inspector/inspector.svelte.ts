@@ -1,7 +1,6 @@
 // The inspector's state: the snapshot at the cursor and the console's last answer; the latest wins.
 import type { RunOptions } from '../../engine/types.ts';
-import type { InspectorClient } from '../engine-client.ts';
-import type { QueryAnswer, SnapshotView } from '../../worker/query.ts';
+import type { InspectorClient, QueryAnswer, SnapshotView } from './query-client.ts';
 import { changesOf, fileName, type TableChange } from './format.ts';
 
 /** What the inspector looks at: a run, one of its strategies, a moment of its trace. */
@@ -34,7 +33,7 @@ export class InspectorModel {
   error: string | null = $state(null);
 
   answer: QueryAnswer | null = $state.raw(null);
-  /** The SQL the answer is for: it runs again when the cursor moves. */
+  /** The SQL the answer is for: it runs again when the cursor moves, unless it failed. */
   answerSql: string | null = $state(null);
   querying = $state(false);
 
@@ -83,8 +82,10 @@ export class InspectorModel {
         this.#shownKey = key;
         this.snapshot = view;
         this.error = null;
-        // The console's last query follows the cursor.
-        if (this.answerSql !== null) void this.query(this.answerSql);
+        // The console's last query follows the cursor; one that failed or overran never runs
+        // again by itself, only when the reader asks.
+        if (this.answerSql !== null && this.answer !== null && !('error' in this.answer))
+          void this.query(this.answerSql);
       } catch (error) {
         if (this.#waiting !== null) continue;
         this.snapshot = null;
