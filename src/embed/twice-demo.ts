@@ -23,7 +23,7 @@ const STYLE = `
 iframe { display: block; width: 100%; height: ${EMBED_HEIGHT}px; border: 0; color-scheme: normal; }
 `;
 
-export class TwiceDemo extends HTMLElement {
+class TwiceDemo extends HTMLElement {
   static readonly observedAttributes = EMBED_ATTRIBUTES;
   readonly #frame: HTMLIFrameElement;
 
