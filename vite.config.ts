@@ -1,11 +1,13 @@
 /// <reference types="vitest/config" />
 // Vite build, dev server and Vitest settings for Twice.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const { version } = JSON.parse(readFileSync(here('package.json'), 'utf8')) as { version: string };
 
 /**
  * dist/embed.js: <twice-demo> as one stable, un-hashed classic script (an IIFE), so a page on
@@ -39,6 +41,8 @@ function embedScript(): Plugin {
 export default defineConfig({
   // Relative URLs: dist/ works from any sub-path of any static host.
   base: './',
+  // Saved experiments carry the app version that saved them.
+  define: { __TWICE_VERSION__: JSON.stringify(version) },
   plugins: [
     svelte(),
     // Offline: Workbox precaches the whole app; a new build waits until the reader asks.
