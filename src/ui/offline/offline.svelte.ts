@@ -13,6 +13,8 @@ export class Offline {
   start(): void {
     if (!('serviceWorker' in navigator) || window.top !== window) return;
     this.#update = registerSW({
+      // Called once the page is ready, after its load event: register now, not on the next load.
+      immediate: true,
       onNeedRefresh: () => (this.updateReady = true),
       onOfflineReady: () => (this.offlineReady = true),
       // A refused registration (a policy, some private windows) leaves the app online-only.
