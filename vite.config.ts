@@ -1,8 +1,42 @@
 /// <reference types="vitest/config" />
 // Vite build, dev server and Vitest settings for Twice.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const { version } = JSON.parse(readFileSync(here('package.json'), 'utf8')) as { version: string };
+
+/**
+ * dist/embed.js: <twice-demo> as one stable, un-hashed classic script (an IIFE), so a page on
+ * another origin can load it with a plain <script> tag and no CORS headers.
+ */
+function embedScript(): Plugin {
+  return {
+    name: 'twice-embed-script',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          outDir: here('dist'),
+          emptyOutDir: false,
+          copyPublicDir: false,
+          target: 'es2022',
+          lib: {
+            entry: here('src/embed/twice-demo.ts'),
+            formats: ['iife'],
+            name: 'TwiceDemo',
+            fileName: () => 'embed.js',
+          },
+        },
+      });
+    },
+  };
+}
 
 /**
  * The page's Content-Security-Policy (README, "Security"). Scripts and workers only from the
@@ -41,12 +75,54 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
-const page = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+/** Offline: Workbox precaches the whole app; a new build waits until the reader asks. */
+function offline() {
+  return VitePWA({
+    registerType: 'prompt',
+    injectRegister: false,
+    manifest: {
+      name: 'Twice — an idempotency lab',
+      short_name: 'Twice',
+      description: 'What happens if it runs twice? The same faults against several handlers.',
+      // Relative, so the app installs from whatever sub-path it is served under.
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      theme_color: '#2f55b8',
+      background_color: '#faf9f6',
+      icons: [
+        { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+      ],
+    },
+    workbox: {
+      // Workbox skips .wasm by default; sql.js's wasm is what runs every story. (The plugin adds the
+      // manifest and its icons itself.)
+      globPatterns: ['**/*.{html,js,css,wasm}'],
+      // embed.js runs in other people's pages, never in the app itself.
+      globIgnores: ['embed.js'],
+      // The default cap is 2 MiB; leave room for the wasm and the engine chunk as they grow.
+      maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      navigateFallback: 'index.html',
+      // ?embed=1&theme=… open the same precached page.
+      ignoreURLParametersMatching: [/^embed$/, /^theme$/, /^utm_/],
+      cleanupOutdatedCaches: true,
+    },
+  });
+}
 
 export default defineConfig(({ mode }) => ({
   // Relative URLs: dist/ works from any sub-path of any static host.
   base: './',
-  plugins: [svelte(), contentSecurityPolicy()],
+  // Saved experiments carry the app version that saved them.
+  define: { __TWICE_VERSION__: JSON.stringify(version) },
+  // The benchmark build (its own page, into a temporary folder) needs no offline cache or embed.js.
+  plugins: [
+    svelte(),
+    contentSecurityPolicy(),
+    ...(mode === 'bench' ? [] : [offline(), embedScript()]),
+  ],
   worker: { format: 'es' },
   // sql.js is CommonJS; pre-bundling it keeps the dev worker's import working (never `exclude` it).
   optimizeDeps: { include: ['sql.js', 'comlink'] },
@@ -56,7 +132,7 @@ export default defineConfig(({ mode }) => ({
     // The playground alone; the benchmark page only in `vite build --mode bench`
     // (npm run bench:browser), never in the site people are served.
     rolldownOptions: {
-      input: page(mode === 'bench' ? 'src/bench/index.html' : 'index.html'),
+      input: here(mode === 'bench' ? 'src/bench/index.html' : 'index.html'),
     },
   },
   test: {

@@ -1,11 +1,13 @@
-// Zero-dependency static server for the e2e: mounts a built dist/ under a sub-path on 127.0.0.1.
-// Usage: node scripts/serve.mjs <port> <mount, e.g. /twice/> <dir, e.g. dist>
+// Zero-dependency static server for the e2e: mounts a built dist/ under a sub-path on 127.0.0.1
+// (or another loopback address: the e2e's mock blog is a second origin on 127.0.0.2).
+// Usage: node scripts/serve.mjs <port> <mount, e.g. /twice/> <dir, e.g. dist> [host]
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
-const [portArg = '4178', mountArg = '/twice/', dirArg = 'dist'] = process.argv.slice(2);
+const [portArg = '4178', mountArg = '/twice/', dirArg = 'dist', host = '127.0.0.1'] =
+  process.argv.slice(2);
 const port = Number(portArg);
 const mount = `/${mountArg.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 const root = resolve(dirArg);
@@ -68,8 +70,8 @@ const server = createServer(async (req, res) => {
   }
 });
 
-server.listen(port, '127.0.0.1', () => {
-  console.log(`serving ${root} at http://127.0.0.1:${port}${mount}`);
+server.listen(port, host, () => {
+  console.log(`serving ${root} at http://${host}:${port}${mount}`);
 });
 
 // Playwright stops the web server with SIGTERM; exit at once rather than wait for keep-alive sockets.

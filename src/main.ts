@@ -1,9 +1,15 @@
-// Entry point: global styles, then the Svelte app mounted into #app.
+// Entry point: global styles, then the Svelte app (or, with ?embed=1, the embed view) mounted into #app.
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
+import EmbedApp from './ui/embed/EmbedApp.svelte';
+import { readFlags } from './ui/embed/embed-url.ts';
 import './ui/theme.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
-export default mount(App, { target });
+// ?theme=light|dark overrides prefers-color-scheme (theme.css reads the attribute).
+const flags = readFlags(location.search);
+if (flags.theme) document.documentElement.dataset.theme = flags.theme;
+
+export default flags.embed ? mount(EmbedApp, { target }) : mount(App, { target });

@@ -28,3 +28,19 @@ export function shortcutOf(event: KeyboardEvent): Shortcut | null {
       return null;
   }
 }
+
+/**
+ * Handles one key press for a playback: a shortcut presses it (or opens help) and is consumed;
+ * any other key is left to the page. The page binds it to its window; the embed to its frame's.
+ */
+export function pressShortcut(
+  event: KeyboardEvent,
+  playback: { press(key: Exclude<Shortcut, 'help'>): void },
+  onhelp: () => void,
+): void {
+  const key = shortcutOf(event);
+  if (key === null) return;
+  if (key === 'help') onhelp();
+  else playback.press(key);
+  event.preventDefault();
+}

@@ -7,7 +7,10 @@ import { runnerImport } from 'vite';
 import type * as EngineModule from '../../src/engine/index.ts';
 
 export const SCENARIO = 'payment-lost-response';
-const ORIGIN = /^http:\/\/127\.0\.0\.1[:/]/;
+// The app's origin and the mock blog's (a second origin that embeds it): nothing else is reached.
+const ORIGIN = /^http:\/\/127\.0\.0\.[12][:/]/;
+/** The mock blog post that embeds Twice (served from 127.0.0.2 by playwright.config.ts). */
+export const BLOG_URL = process.env.TWICE_E2E_BLOG_URL ?? 'http://127.0.0.2:4188/blog/';
 
 interface Watch {
   /** Every URL the context asked for, workers included. */
@@ -21,7 +24,7 @@ export const test = base.extend<{ expectConsoleErrors: boolean; watch: Watch }>(
     async ({ context, page, expectConsoleErrors }, use) => {
       const requests: string[] = [];
       const errors: string[] = [];
-      await context.route(/^(?!http:\/\/127\.0\.0\.1[:/]).*/, (route) => route.abort());
+      await context.route(/^(?!http:\/\/127\.0\.0\.[12][:/]).*/, (route) => route.abort());
       context.on('request', (request) => requests.push(request.url()));
       const onConsole = (where: string) => (message: { type(): string; text(): string }) => {
         if (message.type() === 'error') errors.push(`${where} console: ${message.text()}`);

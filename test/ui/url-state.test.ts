@@ -3,15 +3,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ScenarioInfo } from '../../src/engine/index.ts';
-import type { KnobValue } from '../../src/scenarios/types.ts';
-import {
-  MAX_SEED,
-  formatHash,
-  initialState,
-  parseHash,
-  type PageState,
-} from '../../src/ui/url-state.ts';
+import { formatHash, initialState, parseHash, type PageState } from '../../src/ui/url-state.ts';
 import { loadEngine } from '../support/engine.ts';
+import { validPageState } from '../support/page-state.ts';
 
 let scenarios: ScenarioInfo[];
 beforeAll(async () => {
@@ -20,45 +14,7 @@ beforeAll(async () => {
 const FALLBACK = 'payment-lost-response';
 const story = (id: string) => scenarios.find((s) => s.id === id)!;
 
-/** A random valid state of a random story, knobs drawn from their own specs. */
-const validState = () =>
-  fc.integer({ min: 0, max: 1000 }).chain((pick) => {
-    const info = scenarios[pick % scenarios.length]!;
-    const knob = fc.oneof(
-      ...info.knobs.map((spec) => {
-        const value: fc.Arbitrary<KnobValue> =
-          spec.kind === 'bool'
-            ? fc.boolean()
-            : spec.kind === 'choice'
-              ? fc.constantFrom(...spec.options)
-              : spec.kind === 'int'
-                ? fc.integer({ min: spec.min, max: spec.max })
-                : // Ratios keep four decimals: a link holds 0.1235, never 1e-7.
-                  fc
-                    .integer({ min: Math.ceil(spec.min * 1e4), max: Math.floor(spec.max * 1e4) })
-                    .map((n) => n / 1e4);
-        return value.map((v) => [spec.id, v] as const);
-      }),
-    );
-    return fc.record({
-      scenario: fc.constant(info.id),
-      seed: fc.integer({ min: 0, max: MAX_SEED }),
-      strategies: fc.shuffledSubarray(
-        info.strategies.map((s) => s.id),
-        { minLength: 1 },
-      ),
-      faults: fc.boolean(),
-      knobs: fc.array(knob, { maxLength: 4 }).map((pairs) => {
-        const knobs: Record<string, KnobValue> = {};
-        for (const [id, v] of pairs) {
-          const spec = info.knobs.find((k) => k.id === id)!;
-          if (v !== spec.default) knobs[id] = v;
-        }
-        return knobs;
-      }),
-      t: fc.option(fc.integer({ min: 0, max: 9_999_999 }), { nil: null }),
-    });
-  });
+const validState = () => validPageState(scenarios);
 
 describe('the URL hash', () => {
   test('every valid state round-trips exactly, with nothing to complain about', () => {

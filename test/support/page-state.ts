@@ -1,0 +1,42 @@
+// A random valid page state of a random story, knobs drawn from their own specs (shared by the URL, embed and experiment tests).
+import fc from 'fast-check';
+import type { ScenarioInfo } from '../../src/engine/index.ts';
+import type { KnobValue } from '../../src/scenarios/types.ts';
+import { MAX_SEED, type PageState } from '../../src/ui/url-state.ts';
+
+/** A random valid state of a random story, knobs drawn from their own specs. */
+export const validPageState = (scenarios: readonly ScenarioInfo[]): fc.Arbitrary<PageState> =>
+  fc.integer({ min: 0, max: 1000 }).chain((pick) => {
+    const info = scenarios[pick % scenarios.length]!;
+    const knob = fc.oneof(
+      ...info.knobs.map((spec) => {
+        const value: fc.Arbitrary<KnobValue> =
+          spec.kind === 'bool'
+            ? fc.boolean()
+            : spec.kind === 'choice'
+              ? fc.constantFrom(...spec.options)
+              : spec.kind === 'int'
+                ? fc.integer({ min: spec.min, max: spec.max })
+                : fc.double({ min: spec.min, max: spec.max, noNaN: true });
+        return value.map((v) => [spec.id, v] as const);
+      }),
+    );
+    return fc.record({
+      scenario: fc.constant(info.id),
+      seed: fc.integer({ min: 0, max: MAX_SEED }),
+      strategies: fc.shuffledSubarray(
+        info.strategies.map((s) => s.id),
+        { minLength: 1 },
+      ),
+      faults: fc.boolean(),
+      knobs: fc.array(knob, { maxLength: 4 }).map((pairs) => {
+        const knobs: Record<string, KnobValue> = {};
+        for (const [id, v] of pairs) {
+          const spec = info.knobs.find((k) => k.id === id)!;
+          if (v !== spec.default) knobs[id] = v;
+        }
+        return knobs;
+      }),
+      t: fc.option(fc.integer({ min: 0, max: 9_999_999 }), { nil: null }),
+    });
+  });
