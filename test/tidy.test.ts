@@ -1,4 +1,4 @@
-// tidy: the architecture rules of ARCHITECTURE.md as a test — rings, no import cycles, bans, headers, dead files.
+// tidy: the rules of docs/architecture.md as a test — rings, no import cycles, bans, headers, dead files.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';

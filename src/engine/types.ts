@@ -1,4 +1,4 @@
-// The public engine contract (ARCHITECTURE.md §5). Other tools call it: keep its shape.
+// The public engine contract (docs/architecture.md, The engine contract). Other tools call it: keep its shape.
 
 import type { Demonstration, KnobSpec, KnobValues, Limit, StoryProse } from '../scenarios/types.ts';
 import type { JobRun, OperationResult } from '../sim/simulation.ts';

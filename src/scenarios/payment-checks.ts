@@ -143,7 +143,7 @@ ORDER BY subject`,
   describe: (row) => `${row.subject} was published ${row.times} times`,
 };
 
-/** The invariants of SEMANTICS.md §5 that every HTTP payment story checks. */
+/** The invariants (docs/semantics.md, Invariants) that every HTTP payment story checks. */
 export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
   ONE_CHARGE_PER_INTENT,
   ONE_ORDER_PER_INTENT,

@@ -17,7 +17,7 @@ CREATE TABLE idempotency_keys (
                    CHECK (state IN ('IN_PROGRESS', 'FAILED_RETRYABLE', 'COMPLETED')),
   recovery_point   TEXT    NOT NULL DEFAULT 'started'
                    -- payments: started, order_created, charge_created, finished; flight bookings add
-                   -- booking_created and seat_reserved (SEMANTICS.md §1.6).
+                   -- booking_created and seat_reserved (docs/semantics.md, Atomic phases and recovery points).
                    CHECK (recovery_point IN ('started', 'order_created', 'booking_created', 'charge_created',
                                              'seat_reserved', 'finished')),
   lease_owner      TEXT,                       -- the execution holding the lease
@@ -52,7 +52,7 @@ BEFORE UPDATE OF response_status, response_headers, response_body ON idempotency
 WHEN OLD.state = 'COMPLETED'
 BEGIN SELECT RAISE(ABORT, 'a completed response is immutable'); END;
 
--- A stale lease holder never commits (SEMANTICS.md §5): every write of an execution names its
+-- A stale lease holder never commits (docs/semantics.md, Lease and fencing token): every write of an execution names its
 -- token, and one below the row's token comes from an owner whose key was taken over. Recorded,
 -- not refused: the fenced store never writes so (its writes need the row's token, or change
 -- nothing), and a buggy store should show what its stale owner did rather than be saved by the
@@ -94,7 +94,7 @@ CREATE INDEX orders_intent ON orders (intent);
 
 -- The key table of the buggy key strategies (check-then-insert, key-after-effect). Deliberately
 -- no UNIQUE (scope, idem_key): check-then-insert trusts its SELECT to keep keys unique, and two
--- requests that both SELECT before either INSERTs both go ahead (SEMANTICS.md §3, bug B1). A
+-- requests that both SELECT before either INSERTs both go ahead (docs/semantics.md, check-then-insert). A
 -- unique constraint would turn that race into a failed insert and hide the bug.
 CREATE TABLE checked_keys (
   id               INTEGER PRIMARY KEY,

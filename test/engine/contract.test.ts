@@ -1,4 +1,4 @@
-// The public engine contract (ARCHITECTURE.md §5): shapes other tools rely on, and its errors.
+// The public engine contract (docs/architecture.md, The engine contract): shapes other tools rely on, and its errors.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/index.ts';
 import { loadEngine } from '../support/engine.ts';

@@ -28,7 +28,7 @@ const serverFaults = fc.record(
 
 describe.each(PROFILE_IDS)('idempotency-key, %s profile', (profile) => {
   // Powertools deletes its record when the function fails and runs the whole function again on
-  // the retry (documented: SEMANTICS.md §1.9); so crashes and provider failures are its known
+  // the retry (documented: docs/semantics.md, What gets stored); so crashes and provider failures are its known
   // limit, and its safety claim covers network faults only. Its lease is the Lambda's remaining
   // time, which a function cannot outlive, so a lease shorter than the function is not a
   // Powertools setting: keep the profile's own.

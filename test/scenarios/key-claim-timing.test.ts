@@ -31,7 +31,7 @@ const stepsByExec = (r: StrategyRun) => {
 // Seed 3 of the lost-response story: the network delivers attempt 1 twice, 9 ms apart.
 const DUPLICATED = { scenario: 'payment-lost-response', seed: 3 } as const;
 
-describe('check-then-insert (B1) breaks under concurrent duplicates', () => {
+describe('check-then-insert breaks under concurrent duplicates', () => {
   test('key-lifecycle `concurrent`: two requests 5 ms apart both pass the check and both charge', () => {
     const of = lifecycle('concurrent', ['check-then-insert', 'idempotency-key']);
     const buggy = of('check-then-insert');
@@ -54,7 +54,7 @@ describe('check-then-insert (B1) breaks under concurrent duplicates', () => {
   });
 });
 
-describe('key-after-effect (B2) breaks when the key write comes too late', () => {
+describe('key-after-effect breaks when the key write comes too late', () => {
   test('key-lifecycle `crash-after-charge`: no key was written, so the retry charges again', () => {
     const of = lifecycle('crash-after-charge', ['key-after-effect', 'idempotency-key']);
     const buggy = of('key-after-effect');
@@ -85,7 +85,7 @@ describe('key-after-effect (B2) breaks when the key write comes too late', () =>
   });
 });
 
-describe('new-key-per-retry (B7) breaks on a lost response and a retry', () => {
+describe('new-key-per-retry breaks on a lost response and a retry', () => {
   test('payment-lost-response at its story seed: the retry carries a new key and charges again', () => {
     const of = run({
       scenario: 'payment-lost-response',
@@ -101,7 +101,7 @@ describe('new-key-per-retry (B7) breaks on a lost response and a retry', () => {
   });
 });
 
-describe('upsert (S3) holds on the schedules that break the buggy strategies', () => {
+describe('upsert holds on the schedules that break the buggy strategies', () => {
   const schedules: [string, RunOptions][] = [
     ['concurrent', { scenario: 'key-lifecycle', knobs: { case: 'concurrent' } }],
     ['crash-after-charge', { scenario: 'key-lifecycle', knobs: { case: 'crash-after-charge' } }],

@@ -27,7 +27,7 @@ function lifecycle(which: string, buggy: string, knobs: RunOptions['knobs'] = {}
 const statuses = (r: StrategyRun, op: number) =>
   r.trace.flatMap((e) => (e.kind === 'receive' && e.op === op ? [e.status] : []));
 
-describe('global-key-scope (B3): two clients send one key', () => {
+describe('global-key-scope: two clients send one key', () => {
   test('shared-key, Powertools profile (no payload check): customer-2 is told about customer-1’s order', () => {
     const { buggy, keyed } = lifecycle('shared-key', 'global-key-scope', { profile: 'powertools' });
     expect(invariant(buggy, 'own-answers')).toMatchObject({
@@ -52,7 +52,7 @@ describe('global-key-scope (B3): two clients send one key', () => {
   });
 });
 
-describe('no-fingerprint (B4): the same key with a different amount', () => {
+describe('no-fingerprint: the same key with a different amount', () => {
   test('mismatch: the old answer comes back to the new question', () => {
     const { buggy, keyed } = lifecycle('mismatch', 'no-fingerprint');
     expect(invariant(buggy, 'answers-match')).toMatchObject({
@@ -67,7 +67,7 @@ describe('no-fingerprint (B4): the same key with a different amount', () => {
   });
 });
 
-describe('cache-5xx (B5): the provider is down, then recovers', () => {
+describe('cache-5xx: the provider is down, then recovers', () => {
   test('provider-recovers: the stored 503 is all the client ever gets, and nothing is charged', () => {
     const { buggy, keyed } = lifecycle('provider-recovers', 'cache-5xx');
     expect(invariant(buggy, 'no-stored-failure')).toMatchObject({
@@ -105,7 +105,7 @@ describe('cache-5xx (B5): the provider is down, then recovers', () => {
   });
 });
 
-describe('no-lease-expiry (B9): a crash mid-flight', () => {
+describe('no-lease-expiry: a crash mid-flight', () => {
   test('crash-then-retry: the key stays locked, every retry gets 409', () => {
     const { buggy, keyed } = lifecycle('crash-then-retry', 'no-lease-expiry');
     expect(invariant(buggy, 'leases-end')).toMatchObject({
@@ -119,7 +119,7 @@ describe('no-lease-expiry (B9): a crash mid-flight', () => {
   });
 });
 
-describe('lease-no-fence (B10): a pause longer than the lease', () => {
+describe('lease-no-fence: a pause longer than the lease', () => {
   const STALE_DETAIL =
     `key ${KEY} of customer-1: the owner with token 1 wrote after token 2 took over (COMPLETED at finished → COMPLETED at order_created); ` +
     `key ${KEY} of customer-1: the owner with token 1 wrote after token 2 took over (COMPLETED at order_created → COMPLETED at charge_created).`;

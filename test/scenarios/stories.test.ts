@@ -13,7 +13,7 @@ beforeAll(async () => {
   engine = await loadEngine();
 });
 
-// The twelve stories of PRODUCT.md, plus the key store's own.
+// The thirteen stories of docs/stories.md: the essay's twelve, plus the key store's own.
 const STORY_IDS = [
   'payment-lost-response',
   'double-click-checkout',
