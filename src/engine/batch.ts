@@ -3,7 +3,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import type { KnobValues, Scenario } from '../scenarios/types.ts';
 import { Pacer } from './pacer.ts';
-import { checkOutcome, runStrategy } from './run-strategy.ts';
+import { ReusedDbs } from './reused-db.ts';
 import { StrategyTally } from './tally.ts';
 import type { BatchHooks, BatchOptions, BatchResult, SeedRange, StrategySummary } from './types.ts';
 import { MAX_SEED, validateRun, type ValidRun } from './validate.ts';
@@ -82,20 +82,22 @@ export async function batchWith(
   const invariants = checked(scenario, knobs);
   const effects = scenario.effects.map((e) => e.name);
   const tallies = batch.strategies.map((s) => new StrategyTally(s, invariants, effects));
+  // One database per strategy for the whole batch, emptied between runs (see reused-db.ts).
+  const dbs = new ReusedDbs(SQL, image);
   let ran = 0;
-  while (ran < seeds.count && !pacer.cancelled) {
-    const seed = seeds.from + ran;
-    for (const tally of tallies) {
-      const job = { scenario, strategy: tally.strategy, seed, faults, knobs, trace: false };
-      const outcome = runStrategy(SQL, image, job);
-      try {
-        tally.add(seed, checkOutcome(outcome, job), outcome.simulation.effects);
-      } finally {
-        outcome.close();
+  try {
+    while (ran < seeds.count && !pacer.cancelled) {
+      const seed = seeds.from + ran;
+      for (const tally of tallies) {
+        const job = { scenario, strategy: tally.strategy, seed, faults, knobs, trace: false };
+        const { outcome, invariants } = dbs.run(job);
+        tally.add(seed, invariants, outcome.simulation.effects);
       }
+      ran += 1;
+      await pacer.seedDone(tallies.length);
     }
-    ran += 1;
-    await pacer.seedDone(tallies.length);
+  } finally {
+    dbs.close();
   }
   return { ran, strategies: tallies.map((t) => t.summary()) };
 }

@@ -3,14 +3,20 @@
 
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Scenario, KnobValues } from '../scenarios/types.ts';
-import { openDb, type SqlLogEntry } from '../server/db.ts';
+import { openDb, type OpenDb, type SqlLogEntry } from '../server/db.ts';
 import { SCHEMA_SQL } from '../server/schema.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
 import { SeededChoices } from '../sim/choices.ts';
 import { simulate, type Bounds, type SimulationResult } from '../sim/simulation.ts';
 import { Trace } from '../sim/trace.ts';
 import type { ServerConfig } from '../server/strategy.ts';
-import { attachFacts, checkInvariants } from './checks.ts';
+import {
+  CheckStatements,
+  type RunFacts,
+  attachFacts,
+  checkInvariants,
+  fillFacts,
+} from './checks.ts';
 import type { InvariantResult } from './types.ts';
 
 /** The schema, built once and serialised: each run deserialises it instead of re-running DDL. */
@@ -74,21 +80,48 @@ export function runStrategy(
   }
 }
 
+// A kept trace shows every choice: the seed's answers, where and why they were asked.
+const traceFor = (job: StrategyJob) => new Trace(job.trace, { choices: job.trace });
+
 /** The database, handler and choices of one run; `trace` numbers the events. */
 export function prepareStrategy(
   SQL: SqlJsStatic,
   image: Uint8Array,
   job: StrategyJob,
-  // A kept trace shows every choice: the seed's answers, where and why they were asked.
-  trace: Trace = new Trace(job.trace, { choices: job.trace }),
+  trace: Trace = traceFor(job),
 ): PreparedStrategy {
-  const strategy = STRATEGIES.get(job.strategy);
+  checkStrategy(job.strategy);
+  const db = openDb(new SQL.Database(image), job.sqlLog);
+  return prepareOn(db, job, trace, () => db.close());
+}
+
+function checkStrategy(id: string) {
+  const strategy = STRATEGIES.get(id);
   if (!strategy)
-    throw new Error(
-      `Unknown strategy "${job.strategy}". Strategies: ${[...STRATEGIES.keys()].join(', ')}`,
-    );
-  const database = new SQL.Database(image);
-  const db = openDb(database, job.sqlLog);
+    throw new Error(`Unknown strategy "${id}". Strategies: ${[...STRATEGIES.keys()].join(', ')}`);
+  return strategy;
+}
+
+/**
+ * Like runStrategy, on a database the caller owns, already as empty as the schema image
+ * (reused-db.ts): the outcome's close() leaves it open. `job.sqlLog` is not used: the log
+ * belongs to the database's Db, given when it was opened.
+ */
+export function runStrategyOn(db: OpenDb, job: StrategyJob): StrategyOutcome {
+  const run = prepareOn(db, job, traceFor(job), () => {});
+  const { database, config, trace, close } = run;
+  return { database, config, trace, simulation: run.simulate(), close };
+}
+
+/** Sets one run up on `db`; `release` is what the run's close() does with it. */
+function prepareOn(
+  db: OpenDb,
+  job: StrategyJob,
+  trace: Trace,
+  release: () => void,
+): PreparedStrategy {
+  const strategy = checkStrategy(job.strategy);
+  const { database } = db;
   const choices = new SeededChoices(job.seed);
   const world = job.scenario.world(job.knobs, {
     faults: job.faults,
@@ -111,27 +144,48 @@ export function prepareStrategy(
           choices,
           trace,
         ),
-      close: () => db.close(),
+      close: release,
     };
   } catch (error) {
     // A long-lived worker runs many of these: a failed run must not keep its database.
-    db.close();
+    release();
     throw error;
   }
 }
 
-/** Attaches what the run left outside the server's database, then runs the story's invariants. */
-export function checkOutcome(outcome: StrategyOutcome, job: StrategyJob): InvariantResult[] {
-  const { simulation } = outcome;
-  attachFacts(outcome.database, {
+function factsOf({ simulation, config }: StrategyOutcome): RunFacts {
+  return {
     ledger: simulation.ledger,
     bookings: simulation.bookings,
     answers: simulation.answers,
     effectLog: simulation.effectLog,
     attempts: simulation.attempts,
     operations: simulation.operations,
-    config: outcome.config,
+    config,
     endedAt: simulation.endedAt,
-  });
-  return checkInvariants(outcome.database, job.scenario.invariants, job.knobs);
+  };
+}
+
+/**
+ * Attaches what the run left outside the server's database, then runs the story's invariants.
+ * `statements`: a reused database's checks (reused-db.ts), its facts schemas attached and
+ * emptied; without it the facts are attached here and the statements freed after.
+ */
+export function checkOutcome(
+  outcome: StrategyOutcome,
+  job: StrategyJob,
+  statements?: CheckStatements,
+): InvariantResult[] {
+  const { scenario, knobs } = job;
+  if (statements) {
+    fillFacts(statements, factsOf(outcome));
+    return checkInvariants(statements, scenario.invariants, knobs);
+  }
+  const once = new CheckStatements(outcome.database);
+  try {
+    attachFacts(once, factsOf(outcome));
+    return checkInvariants(once, scenario.invariants, knobs);
+  } finally {
+    once.free();
+  }
 }
