@@ -17,7 +17,10 @@ export const validPageState = (scenarios: readonly ScenarioInfo[]): fc.Arbitrary
               ? fc.constantFrom(...spec.options)
               : spec.kind === 'int'
                 ? fc.integer({ min: spec.min, max: spec.max })
-                : fc.double({ min: spec.min, max: spec.max, noNaN: true });
+                : // Ratios keep four decimals: a link holds 0.1235, never 1e-7.
+                  fc
+                    .integer({ min: Math.ceil(spec.min * 1e4), max: Math.floor(spec.max * 1e4) })
+                    .map((n) => n / 1e4);
         return value.map((v) => [spec.id, v] as const);
       }),
     );
