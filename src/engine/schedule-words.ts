@@ -7,6 +7,9 @@ const SYSTEMS: Readonly<Record<string, string>> = {
   airline: 'the airline',
 };
 
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
+const ordinal = (n: number) => ORDINALS[n - 1] ?? `#${n}`;
+
 /** The `name:value` parts of a label, and its plain parts in order. */
 function parts(label: string): { named: Map<string, string>; plain: string[] } {
   const named = new Map<string, string>();
@@ -23,7 +26,7 @@ function parts(label: string): { named: Map<string, string>; plain: string[] } {
 export function describeDecision({ label, value }: Decision): string {
   const { named, plain } = parts(label);
   if (plain[0] === 'order')
-    return `at ${plain[1] ?? '?'} ms, of the events due together, number ${Number(value) + 1} goes first`;
+    return `at ${plain[1] ?? '?'} ms, events are due at the same moment and the one scheduled ${ordinal(Number(value) + 1)} goes first`;
   const attempt = `attempt ${named.get('attempt') ?? '?'} of operation ${named.get('op') ?? '?'}`;
   const copy = named.get('copy') === '1' ? ' (the duplicated copy)' : '';
   const gatewayTry = named.has('try') ? `, gateway try ${named.get('try') ?? ''}` : '';

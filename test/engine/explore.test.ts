@@ -1,6 +1,8 @@
 // engine.explore: hand-counted schedule counts, minimal counterexamples, replay ≡ explore, cancel and bounds.
+import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, ExploreResult } from '../../src/engine/index.ts';
+import { paymentKnobs } from '../support/arbitraries.ts';
 import { loadEngine } from '../support/engine.ts';
 
 let engine: Engine;
@@ -155,4 +157,35 @@ describe('bounds and cancel', () => {
       /Unknown scenario/,
     );
   });
+});
+
+describe('replay ≡ explore, for any knobs', () => {
+  test('every counterexample found under random payment knobs replays to the same verdict', async () => {
+    await fc.assert(
+      fc.asyncProperty(paymentKnobs, async (drawn) => {
+        const knobs = { ...drawn, payments: Math.min(drawn.payments ?? 1, 2) };
+        const strategies = ['naive', 'check-then-insert', 'idempotency-key'];
+        const result = await engine.explore({
+          scenario,
+          knobs,
+          strategies,
+          maxFaults: 1,
+          maxSchedules: 20,
+        });
+        for (const s of result.strategies) {
+          for (const c of s.counterexamples) {
+            const run = engine.run({
+              scenario,
+              knobs,
+              strategies: [s.strategy],
+              schedule: c.schedule,
+            });
+            const verdict = run.runs[0]?.invariants.find((i) => i.id === c.invariant);
+            expect(verdict).toMatchObject({ holds: false, detail: c.detail });
+          }
+        }
+      }),
+      { numRuns: 6 },
+    );
+  }, 300_000);
 });

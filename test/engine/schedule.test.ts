@@ -87,6 +87,9 @@ describe('schedule text', () => {
     expect(describeSchedule(parseSchedule('v1~s.o1.a2.c0.xcharge~n.o1.a1.d'))).toBe(
       'the server crashes right after step charge of attempt 2 of operation 1; then the network delivers attempt 1 of operation 1 twice',
     );
+    expect(describeSchedule(parseSchedule('v1~O.15.1.1'))).toBe(
+      'at 15 ms, events are due at the same moment and the one scheduled second goes first',
+    );
     expect(describeSchedule([])).toMatch(/^no faults/);
   });
 });
