@@ -135,6 +135,8 @@ export class ForcingChoices implements Choices {
   readonly #forced: ReadonlyMap<string, true | number>;
   readonly #used = new Set<string>();
   readonly points: ChoicePoint[] = [];
+  /** Labels already listed: a label asked twice (forced, it is forced both times) is one point. */
+  readonly #listed = new Set<string>();
 
   constructor(seed: number, schedule: Schedule) {
     this.#seeded = new SeededChoices(seed);
@@ -143,7 +145,7 @@ export class ForcingChoices implements Choices {
 
   chance(label: string, ratio: number): boolean {
     const forced = this.#forced.get(label);
-    if (ratio > 0 || forced !== undefined) this.points.push({ label, kind: 'fault', width: 2 });
+    if (ratio > 0 || forced !== undefined) this.#list({ label, kind: 'fault', width: 2 });
     if (forced === undefined) return false;
     if (forced !== true) throw new Error(`schedule: "${label}" is a fault, not an ordering`);
     this.#used.add(label);
@@ -152,7 +154,7 @@ export class ForcingChoices implements Choices {
 
   int(label: string, min: number, max: number): number {
     if (!label.startsWith(`${ORDER}/`)) return this.#seeded.int(label, min, max);
-    this.points.push({ label, kind: 'order', width: max - min + 1 });
+    this.#list({ label, kind: 'order', width: max - min + 1 });
     const forced = this.#forced.get(label);
     if (forced === undefined) return min;
     if (forced === true || forced > max - min)
@@ -165,6 +167,12 @@ export class ForcingChoices implements Choices {
 
   pick<T>(label: string, options: readonly T[]): T {
     return this.#seeded.pick(label, options);
+  }
+
+  #list(point: ChoicePoint): void {
+    if (this.#listed.has(point.label)) return;
+    this.#listed.add(point.label);
+    this.points.push(point);
   }
 
   /** The forced decisions the run never reached: a schedule that does not fit the run. */
