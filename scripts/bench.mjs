@@ -18,4 +18,18 @@ console.log(
   `\nBatch throughput — each story's default strategies, traces off, strategy-runs per second`,
 );
 console.log(batches.formatBatchTable(batchRows));
-console.log(JSON.stringify({ ...summary, batchRunsPerSec: batches.batchRunsPerSec(batchRows) }));
+// The explorer: schedules per second on the issue's target case (src/engine/explore-bench.ts).
+const { module: explorer } = await runnerImport('/src/engine/explore-bench.ts', {
+  logLevel: 'error',
+});
+const explored = await explorer.benchExplore(SQL, () => performance.now());
+console.log(
+  `\nExplorer — ${explored.scenario}, maxFaults ${explored.maxFaults}, naive + idempotency-key: ${explored.schedules} schedules (${explored.complete ? 'complete' : 'cut'}) in ${explored.ms} ms, ${explored.schedulesPerSec} schedules/s`,
+);
+console.log(
+  JSON.stringify({
+    ...summary,
+    batchRunsPerSec: batches.batchRunsPerSec(batchRows),
+    schedulesPerSec: explored.schedulesPerSec,
+  }),
+);

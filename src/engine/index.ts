@@ -6,15 +6,20 @@ import { SCENARIOS } from '../scenarios/index.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
 import { runBatch } from './batch.ts';
+import { EXPOSED_IN } from './exposed-in.ts';
+import { assertFits, runExplore } from './explore.ts';
 import { traceHash } from './hash.ts';
 import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
 import { takeSnapshot } from './snapshot.ts';
 import { runSweep } from './sweep.ts';
+import { parseSchedule, replayOf } from './schedule.ts';
 import { readTables } from './tables.ts';
 import type {
   BatchHooks,
   BatchOptions,
   BatchResult,
+  ExploreOptions,
+  ExploreResult,
   RunOptions,
   RunResult,
   ScenarioInfo,
@@ -32,6 +37,13 @@ export { mergeBatches, partitionSeeds } from './partition.ts';
 export { wilson, type Interval } from './stats.ts';
 export { MAX_BATCH_SEEDS } from './batch.ts';
 export { MAX_SWEEP_VALUES } from './sweep.ts';
+export { MAX_EXPLORE_FAULTS, MAX_EXPLORE_SCHEDULES, DEFAULT_EXPLORE_SCHEDULES } from './explore.ts';
+export { formatSchedule, parseSchedule, type Decision, type Schedule } from './schedule.ts';
+export { describeSchedule } from './schedule-words.ts';
+// Exports of a counterexample: pure text a page offers for download.
+export { exportSteps } from './export/steps.ts';
+export { exportHttp, type HttpExportHeader } from './export/http.ts';
+export { exportVitest, type VitestExport } from './export/vitest.ts';
 
 export interface Engine {
   scenarios(): ScenarioInfo[];
@@ -42,6 +54,8 @@ export interface Engine {
   batch(options: BatchOptions, hooks?: BatchHooks): Promise<BatchResult>;
   /** One batch per value of one knob. */
   sweep(options: SweepOptions, hooks?: BatchHooks): Promise<SweepResult>;
+  /** Every schedule with at most `maxFaults` faults, per strategy, fewest faults first; progress and cancel as for batches. */
+  explore(options: ExploreOptions, hooks?: BatchHooks): Promise<ExploreResult>;
 }
 
 function describe(scenario: Scenario): ScenarioInfo {
@@ -62,6 +76,7 @@ function describe(scenario: Scenario): ScenarioInfo {
         correct: s.correct,
         summary: s.summary,
         exposedBy: s.exposedBy,
+        exposedIn: EXPOSED_IN[s.id] ?? { scenario: scenario.id },
       };
     }),
     defaultStrategies: [...scenario.defaultStrategies],
@@ -77,10 +92,23 @@ export function createEngine(SQL: SqlJsStatic): Engine {
     scenarios: () => [...SCENARIOS.values()].map(describe),
     run(options) {
       const { scenario, seed, faults, strategies, knobs } = validateRun(options);
+      const schedule = options.schedule === undefined ? undefined : parseSchedule(options.schedule);
+      if (schedule && !faults)
+        throw new Error('A schedule replays faults: it cannot run with faults: false');
       const runs = strategies.map((strategy): StrategyRun => {
-        const job = { scenario, strategy, seed, faults, knobs, trace: true };
+        const explore = replayOf(seed, schedule);
+        const job = {
+          scenario,
+          strategy,
+          seed,
+          faults,
+          knobs,
+          trace: true,
+          ...(explore ? { explore } : {}),
+        };
         const outcome = runStrategy(SQL, image, job);
         try {
+          if (explore) assertFits(explore.choices, job);
           const tables = readTables(outcome.database);
           const invariants = checkOutcome(outcome, job);
           // The story's effects first, in its order, zeros included; anything else after, by name.
@@ -106,5 +134,6 @@ export function createEngine(SQL: SqlJsStatic): Engine {
     snapshot: (options) => takeSnapshot(SQL, image, options),
     batch: (options, hooks) => runBatch(SQL, image, options, hooks),
     sweep: (options, hooks) => runSweep(SQL, image, options, hooks),
+    explore: (options, hooks) => runExplore(SQL, image, options, hooks),
   };
 }

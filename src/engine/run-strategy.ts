@@ -6,8 +6,8 @@ import type { Scenario, KnobValues } from '../scenarios/types.ts';
 import { openDb, type OpenDb, type SqlLogEntry } from '../server/db.ts';
 import { SCHEMA_SQL } from '../server/schema.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
-import { SeededChoices } from '../sim/choices.ts';
-import { simulate, type Bounds, type SimulationResult } from '../sim/simulation.ts';
+import { SeededChoices, type Choices } from '../sim/choices.ts';
+import { simulate, type Bounds, type SimulationResult, type World } from '../sim/simulation.ts';
 import { Trace } from '../sim/trace.ts';
 import type { ServerConfig } from '../server/strategy.ts';
 import {
@@ -41,6 +41,8 @@ export interface StrategyJob {
   readonly operations?: number;
   /** Receives every SQL statement and transaction boundary (the benchmark's floor). */
   readonly sqlLog?: SqlLogEntry[];
+  /** The explorer and schedule replays: its Choices instead of the seed's, and its world. */
+  readonly explore?: { readonly choices: Choices; world(world: World): World };
 }
 
 export interface StrategyOutcome {
@@ -122,11 +124,12 @@ function prepareOn(
 ): PreparedStrategy {
   const strategy = checkStrategy(job.strategy);
   const { database } = db;
-  const choices = new SeededChoices(job.seed);
-  const world = job.scenario.world(job.knobs, {
+  const choices = job.explore?.choices ?? new SeededChoices(job.seed);
+  const story = job.scenario.world(job.knobs, {
     faults: job.faults,
     ...(job.operations === undefined ? {} : { operations: job.operations }),
   });
+  const world = job.explore ? job.explore.world(story) : story;
   const client = strategy.client?.newKeyPerAttempt
     ? { ...world.client, newKeyPerAttempt: true }
     : world.client;

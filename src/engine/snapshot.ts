@@ -9,6 +9,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { prepareStrategy } from './run-strategy.ts';
 import { readTables } from './tables.ts';
 import type { Snapshot, SnapshotOptions } from './types.ts';
+import { parseSchedule, replayOf } from './schedule.ts';
 import { validateRun } from './validate.ts';
 
 /**
@@ -47,7 +48,18 @@ export function takeSnapshot(
   // The page passes its run options as they are: its columns' `strategies` give way to `strategy`.
   const { scenario, seed, faults, knobs } = validateRun({ ...run, strategies: [strategy] });
   // Traced like run()'s: recorded choices are events too, so the numbering must match.
-  const job = { scenario, strategy, seed, faults, knobs, trace: true };
+  // A schedule's replay stops at the same event as run({ schedule }) shows it.
+  const schedule = run.schedule === undefined ? undefined : parseSchedule(run.schedule);
+  const explore = replayOf(seed, schedule);
+  const job = {
+    scenario,
+    strategy,
+    seed,
+    faults,
+    knobs,
+    trace: true,
+    ...(explore ? { explore } : {}),
+  };
   const prepared = prepareStrategy(SQL, image, job);
   const { trace } = prepared;
   try {

@@ -10,6 +10,14 @@ export interface StrategyInfo {
   readonly correct: boolean;
   readonly summary: string;
   readonly exposedBy: string;
+  /** Where the explorer finds its flaw (buggy) or shows it holding (correct), with at most 2 faults. */
+  readonly exposedIn: ExposedIn;
+}
+
+/** A story, and knobs for it, in which `explore` with `maxFaults` ≤ 2 settles a strategy. */
+export interface ExposedIn {
+  readonly scenario: string;
+  readonly knobs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface ScenarioInfo {
@@ -40,6 +48,11 @@ export interface RunOptions {
   readonly faults?: boolean;
   readonly strategies?: readonly string[];
   readonly knobs?: Readonly<Record<string, unknown>>;
+  /**
+   * Replays a schedule exactly (its text, from `explore`): faults only where it says, the
+   * orderings it names, latencies and keys from the seed. One it does not fit throws an Error.
+   */
+  readonly schedule?: string;
 }
 
 export interface InvariantResult {
@@ -189,4 +202,55 @@ export interface SweepResult {
   /** One per value run, in the order given; after a cancel the last may be partial. */
   readonly points: SweepPoint[];
   readonly partial?: true;
+}
+
+/** `explore`'s options: `run`'s, with a bound on faults per schedule and on schedules per strategy. */
+export interface ExploreOptions {
+  readonly scenario: string;
+  readonly strategies?: readonly string[];
+  readonly knobs?: Readonly<Record<string, unknown>>;
+  /** Fixes every choice that is not a fault or an ordering (latencies, jitter, keys); default the story seed. */
+  readonly seed?: number;
+  /** 0 to MAX_EXPLORE_FAULTS (3). */
+  readonly maxFaults: number;
+  /** Per strategy, 1 to MAX_EXPLORE_SCHEDULES (100,000); default 10,000. */
+  readonly maxSchedules?: number;
+}
+
+/** A schedule on which an invariant broke: the first found, so one with the fewest faults. */
+export interface Counterexample {
+  readonly invariant: string;
+  readonly faults: number;
+  /** The schedule's text, for `run({ schedule })` and a link. */
+  readonly schedule: string;
+  /** The schedule in words. */
+  readonly summary: string;
+  /** What the invariant saw. */
+  readonly detail: string;
+  /** Present (true) when the story declares this a limit of a correct strategy. */
+  readonly limit?: true;
+}
+
+export interface StrategyExploration {
+  readonly strategy: string;
+  /** Schedules run. */
+  readonly schedules: number;
+  /** Schedules on which some invariant broke. */
+  readonly broken: number;
+  /** No counterexample but the story's declared limits. */
+  readonly holds: boolean;
+  /** Every schedule within the bound ran (not cut by maxSchedules or a cancel). */
+  readonly complete: boolean;
+  /** At most one per invariant, in the order found (fewest faults first). */
+  readonly counterexamples: Counterexample[];
+}
+
+export interface ExploreResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly knobs: KnobValues;
+  readonly maxFaults: number;
+  /** True only when every strategy's bound was exhausted. */
+  readonly complete: boolean;
+  readonly strategies: StrategyExploration[];
 }

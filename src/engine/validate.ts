@@ -5,7 +5,7 @@ import { SCENARIOS } from '../scenarios/index.ts';
 import type { KnobValues, Scenario } from '../scenarios/types.ts';
 import type { RunOptions } from './types.ts';
 
-const OPTION_NAMES = ['scenario', 'seed', 'faults', 'strategies', 'knobs'];
+const OPTION_NAMES = ['scenario', 'seed', 'faults', 'strategies', 'knobs', 'schedule'];
 export const MAX_SEED = 4294967295;
 
 export interface ValidRun {

@@ -9,7 +9,7 @@ import { RecordingChoices, type ChoiceRecord, type Choices } from './choices.ts'
 import type { SimEvent } from './events.ts';
 import type { Handler } from './handler.ts';
 import type { Emitted, Kernel } from './kernel.ts';
-import { EventQueue } from './queue.ts';
+import { EventQueue, type Scheduled } from './queue.ts';
 import { Records } from './records.ts';
 import type { NewTraceEvent, Trace } from './trace.ts';
 import type { SimulationResult, World } from './world.ts';
@@ -31,6 +31,9 @@ export function simulate(
  */
 const STOP: unique symbol = Symbol('stopAfterSeq');
 
+/** With orderTies, how many events due at the same ms one ordering choice ranges over. */
+const MAX_TIED = 8;
+
 class Loop implements Kernel {
   readonly world: World;
   readonly choices: Choices;
@@ -41,6 +44,9 @@ class Loop implements Kernel {
   /** The cause the choices asked now are attributed to. */
   #cause: number | undefined = undefined;
   #overflow = false;
+  /** With orderTies: events due at the current ms, taken off the queue, in schedule order. */
+  readonly #tied: Scheduled<SimEvent>[] = [];
+  #ties = 0;
   readonly #records: Records;
   readonly #client: Client;
   readonly #server: Server;
@@ -109,7 +115,7 @@ class Loop implements Kernel {
     let processed = 0;
     let bound: SimulationResult['bound'] = null;
     try {
-      for (let next = this.#queue.pop(); next !== undefined; next = this.#queue.pop()) {
+      for (let next = this.#next(); next !== undefined; next = this.#next()) {
         if (next.at > bounds.maxTimeMs) bound = 'maxTimeMs';
         else if (processed >= bounds.maxEvents) bound = 'maxEvents';
         if (bound) break;
@@ -149,6 +155,30 @@ class Loop implements Kernel {
       endedAt: this.#now,
       bound,
     };
+  }
+
+  /**
+   * The next event. With orderTies, events due at the same ms are an ordering choice: the ones
+   * taken off together all precede anything they schedule at that ms (a larger seq), so always
+   * answering 0 keeps the schedule order exactly.
+   */
+  #next(): Scheduled<SimEvent> | undefined {
+    if (!this.world.orderTies) return this.#queue.pop();
+    const tied = this.#tied;
+    if (tied.length === 0) {
+      const first = this.#queue.pop();
+      if (first === undefined) return undefined;
+      tied.push(first);
+      for (let head = this.#queue.peek(); head?.at === first.at && tied.length < MAX_TIED;) {
+        tied.push(this.#queue.pop() as Scheduled<SimEvent>);
+        head = this.#queue.peek();
+      }
+    }
+    if (tied.length === 1) return tied.pop();
+    this.#cause = undefined;
+    const at = (tied[0] as Scheduled<SimEvent>).at;
+    const pick = this.choices.int(`order/${at}/${++this.#ties}`, 0, tied.length - 1);
+    return tied.splice(pick, 1)[0];
   }
 
   #dispatch(event: SimEvent): void {

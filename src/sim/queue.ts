@@ -48,6 +48,11 @@ export class EventQueue<E> {
     return true;
   }
 
+  /** The earliest event, left in place, or undefined when empty. */
+  peek(): Scheduled<E> | undefined {
+    return this.#heap[0];
+  }
+
   /** Removes and returns the earliest event, or undefined when empty. */
   pop(): Scheduled<E> | undefined {
     const heap = this.#heap;

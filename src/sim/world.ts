@@ -73,6 +73,12 @@ export interface ServerPolicy {
    * offsets every few seconds); a crash loses the batch not yet sent. Absent or 0: at once.
    */
   readonly ackEveryMs?: number;
+  /**
+   * The explorer's pause fault: after each step that goes on to another, a choice point
+   * (`…/pause-after:<step>`, asked with ratio 1) that stalls the execution this many ms before
+   * its next step (past its lease). Absent: no such choice is asked, so seeded runs never see it.
+   */
+  readonly pauseMs?: number;
 }
 
 export interface Bounds {
@@ -101,6 +107,12 @@ export interface World {
   readonly gateway?: GatewayPolicy;
   /** The server's own timeout and retries of its provider call; absent: it calls once. */
   readonly providerRetry?: RetryPolicy;
+  /**
+   * The explorer's orderings: when several events are due at the same virtual ms, the loop asks
+   * `int('order/<at>/<n>', 0, count - 1)` which goes first (0: schedule order). Absent: it never
+   * asks, and events due together run in the order they were scheduled.
+   */
+  readonly orderTies?: boolean;
 }
 
 export interface OperationResult {

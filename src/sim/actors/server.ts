@@ -131,7 +131,8 @@ export class Server {
     const stepMs = k.world.server.stepMs;
     switch (outcome.kind) {
       case 'next': {
-        const pause = pinnedTo(k.world.pinned?.pauseAfter, exec.ref, step)?.ms ?? 0;
+        const pinnedPause = pinnedTo(k.world.pinned?.pauseAfter, exec.ref, step)?.ms ?? 0;
+        const pause = pinnedPause + this.#pauseFault(exec.ref, step);
         const stall = this.#pauseBefore(exec.ref, outcome.step);
         return k.schedule(k.now + stepMs + pause + stall, {
           type: 'step',
@@ -204,6 +205,13 @@ export class Server {
   onRestart({ cause }: On<'restart'>): void {
     this.#up = true;
     this.#k.emit({ actor: 'server', kind: 'restart', cause });
+  }
+
+  /** The explorer's pause fault after `step` (worlds with pauseMs only): its length, or 0. */
+  #pauseFault(ref: MessageRef, step: string): number {
+    const ms = this.#k.world.server.pauseMs;
+    if (ms === undefined) return 0;
+    return this.#k.choices.chance(`server/${refLabel(ref)}/pause-after:${step}`, 1) ? ms : 0;
   }
 
   /** A pinned stall before `step` of this request's execution (slow work), in ms. */
