@@ -250,6 +250,8 @@ export function httpWorld(
   const ratio = (id: string) => (faults ? numberKnob(knobs, id) : 0);
   const retries = numberKnob(knobs, 'retries');
   const last = operations[operations.length - 1]?.at ?? 0;
+  // Clients send the key the way the server's profile reads it: quoted under the IETF draft.
+  const profile = PROFILE_IDS.find((id) => id === knobs.profile);
   return {
     operations,
     client: {
@@ -259,6 +261,7 @@ export function httpWorld(
       backoffCapMs: numberKnob(knobs, 'backoffCapMs'),
       jitter: numberKnob(knobs, 'jitter'),
       newKeyPerAttempt: false,
+      quotesKey: profile !== undefined && PROFILES[profile].keySyntax === 'sf-string',
     },
     network: {
       latencyMs: numberKnob(knobs, 'latencyMs'),

@@ -5,7 +5,7 @@
 
 import { assert } from './assert.ts';
 import type { Choices } from './choices.ts';
-import { backoffDelay, classify, mintKey } from './client.ts';
+import { backoffDelay, classify, keyField, mintKey } from './client.ts';
 import { Airline } from './airline.ts';
 import {
   forwarded,
@@ -366,13 +366,14 @@ class Simulation {
     state.attempt = attempt;
     state.phase = 'waiting';
     this.#attempt('client', op);
+    const key = state.key === null ? null : keyField(client, state.key);
     const request: HttpRequest = {
       method: operation.method,
       path: operation.path,
       client: operation.client,
       headers: {
         ...operation.headers,
-        ...(state.key === null ? {} : { [IDEMPOTENCY_KEY]: state.key }),
+        ...(key === null ? {} : { [IDEMPOTENCY_KEY]: key }),
         ...(operation.attemptHeader ? { [operation.attemptHeader]: String(attempt) } : {}),
       },
       body: operation.body,
@@ -920,7 +921,7 @@ class Simulation {
     const key = gateway.mintsKey ? mintKey(this.#choices, `gateway/${refLabel(ref)}/key`) : null;
     const id = this.#relays.push({
       ref,
-      request: forwarded(request, key),
+      request: forwarded(request, key === null ? null : keyField(this.#world.client, key)),
       try: 0,
       phase: 'waiting',
     });

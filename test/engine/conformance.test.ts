@@ -51,16 +51,24 @@ const SPEC: Record<LifecycleCase, Record<ProfileId, string>> = {
   // whole function; its new record derives a new provider key, so the card is charged again.
   'crash-after-charge': { ietf: '201', stripe: '201', brandur: '201', powertools: RAN_TWICE },
   'lease-expired-takeover': { ietf: '201', stripe: '201', brandur: '201', powertools: RERAN_ORDER },
-  // Keys are scoped per client: another client's key is a new request for everyone, paid once.
-  'shared-key': { ietf: '201', stripe: '201', brandur: '201', powertools: '201' },
-  // A 503 while the provider is down. IETF and brandur unlock the key: the payment 10 s later
-  // resumes at its recovery point and charges. Stripe stored the 503 and replays it. Powertools
-  // deleted the record: each of the 4 attempts in the outage (3 retries) and the payment after
-  // it creates its own order, and only the last one charges.
+  // Keys are scoped per client: another client's key is a new request, paid once. Powertools
+  // keys records by the hashed key alone (dynamodb.py `_get_key`) and compares no payload: the
+  // second customer is answered from the first one's record.
+  'shared-key': {
+    ietf: '201',
+    stripe: '201',
+    brandur: '201',
+    powertools: '201 replayed, unmarked',
+  },
+  // A 503 while the provider is down. IETF unlocks the key: the payment 10 s later resumes at
+  // its recovery point and charges. Stripe stored the 503 and replays it; so does brandur
+  // (api.rb: a Stripe::StripeError is a Response(503) at recovery point `finished`), unmarked.
+  // Powertools deleted the record: each of the 4 attempts in the outage (3 retries) and the
+  // payment after it creates its own order, and only the last one charges.
   'provider-recovers': {
     ietf: '201',
     stripe: '503 replayed',
-    brandur: '201',
+    brandur: '503',
     powertools: '201 · ran again (5 orders, 1 charge)',
   },
 };
