@@ -53,7 +53,7 @@ const ALLOWED: Record<string, (t: string, typeOnly: boolean) => boolean> = {
   sim: (t) => t === 'src:sim',
   server: (t, typeOnly) =>
     ['src:sim', 'src:server'].includes(t) ||
-    /^pkg:(@noble\/hashes\/|canonicalize$)/.test(t) ||
+    /^pkg:(@noble\/hashes\/|canonicalize$|structured-headers$)/.test(t) ||
     (typeOnly && t === 'pkg:sql.js'),
   scenarios: (t) => ['src:sim', 'src:server', 'src:scenarios'].includes(t),
   engine: (t, typeOnly) =>

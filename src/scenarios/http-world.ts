@@ -311,6 +311,8 @@ export function worldWithoutProvider(
   const faults = options.faults;
   const client = readKnobs(CLIENT_KNOBS, values);
   const retries = client.int('retries');
+  // Clients send the key the way the server's profile reads it: quoted under the IETF draft.
+  const profile = PROFILE_IDS.find((id) => id === values.profile);
   return {
     operations,
     client: {
@@ -320,6 +322,7 @@ export function worldWithoutProvider(
       backoffCapMs: client.int('backoffCapMs'),
       jitter: client.ratio('jitter'),
       newKeyPerAttempt: false,
+      quotesKey: profile !== undefined && PROFILES[profile].keySyntax === 'sf-string',
     },
     network: networkPolicy(values, faults),
     server: serverPolicy(values, faults),

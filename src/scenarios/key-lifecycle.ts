@@ -1,7 +1,11 @@
 // Story: one client, one key, walked through every case the IETF draft names — and answered
 // the way each profile (IETF, Stripe, brandur, Powertools) answers it.
 
+import { RAISE_ERROR } from '../server/key-store/phases.ts';
+import type { PowertoolsOptions } from '../server/profiles.ts';
 import { PAYMENT_STRATEGY_IDS } from '../server/strategies/index.ts';
+import type { ServerConfig } from '../server/strategy.ts';
+import { IDEMPOTENCY_KEY } from '../sim/http.ts';
 import type { Operation, PinnedFaults } from '../sim/simulation.ts';
 import {
   CLIENT_KNOBS,
@@ -13,7 +17,7 @@ import {
 } from './http-world.ts';
 import { readKnobs, withDefaults } from './knobs.ts';
 import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
-import type { Scenario } from './types.ts';
+import type { KnobValues, Scenario } from './types.ts';
 import { caseKnob } from './workload.ts';
 
 export const LIFECYCLE_CASES = [
@@ -28,6 +32,26 @@ export const LIFECYCLE_CASES = [
   'lease-expired-takeover',
   'shared-key',
   'provider-recovers',
+  // Cases from the sources' own tests and docs: brandur (api_spec.rb, completer_spec.rb) …
+  'short-key',
+  'empty-key',
+  'declined-card',
+  'serialization-failure',
+  'internal-error',
+  'completer-after-error',
+  // … Powertools (tests/functional/idempotency) …
+  'no-key-raises',
+  'payload-validation',
+  'whole-event-key',
+  'returned-error',
+  'expiry-seconds',
+  // … Stripe (Idempotent requests) …
+  'key-255',
+  'key-256',
+  'other-endpoint',
+  // … and the IETF draft (§2.1).
+  'unquoted-key',
+  'two-key-fields',
 ] as const;
 export type LifecycleCase = (typeof LIFECYCLE_CASES)[number];
 
@@ -50,6 +74,36 @@ export const CASE_TEXT: Readonly<Record<LifecycleCase, string>> = {
     'The payment completes; 5 s later another customer sends the same key, to pay the same amount for an order of its own.',
   'provider-recovers':
     'The payment provider is down for the first 5 s (an outage of 5000 ms), so the payment fails; 10 s in, the provider is back and the client pays again with the same key.',
+  'short-key':
+    'The client sends a 19-character key. brandur requires at least 20 (api_spec.rb: "denies requests that have a key that\u2019s too short").',
+  'empty-key':
+    'The client sends the Idempotency-Key header with nothing in it. brandur treats it as missing (400); the IETF profile cannot parse it (400); Stripe and Powertools run the request without a key.',
+  'declined-card':
+    'The provider declines the card (402). 5 s later the client sends the same key again: a declined payment is a final answer, stored and replayed (brandur: "stores results for a permanent failure"; IETF: a completed 4xx is replayed like a 2xx).',
+  'serialization-failure':
+    'A serialization failure (a concurrent transaction) hits the charge phase of every attempt; the key is unlocked at once each time. 30 s later the client pays again with the same key, without the failure (brandur: "unlocks a key and returns 409 on a serialization failure").',
+  'internal-error':
+    'An internal error hits the charge phase of every attempt; the key is unlocked at once each time. 30 s later the client pays again with the same key, without the error (brandur: "unlocks a key and returns 500 on an internal error").',
+  'completer-after-error':
+    'An internal error hits the charge phase of every attempt and the client gives up. Under brandur the completer finds the unlocked key minutes later and finishes it (completer_spec.rb); the error was never stored with the key.',
+  'no-key-raises':
+    'Powertools with raise_on_no_idempotency_key on: the client sends no key, and Powertools raises IdempotencyKeyError instead of running without idempotency.',
+  'payload-validation':
+    'Powertools with payload validation on: the client reuses its key for a different amount and gets IdempotencyValidationError instead of the old answer.',
+  'whole-event-key':
+    'Powertools with no key path: the whole event is hashed into the key, no header needed. The first answer is lost and the client retries the same event.',
+  'returned-error':
+    'Powertools, with a function that returns an error response when the provider is down instead of raising: the response is saved and replayed, like Stripe’s. Compare provider-recovers, where the function raises and the record is deleted.',
+  'expiry-seconds':
+    'Keys expire after 5 seconds (Powertools’ expires_after_seconds=5, for every profile here); the client pays again with the same key 10 s later and it runs again.',
+  'key-255': 'The client sends a 255-character key: Stripe’s longest.',
+  'key-256': 'The client sends a 256-character key: one more than Stripe allows.',
+  'other-endpoint':
+    'The payment completes; 5 s later the client sends the same key and body to another endpoint, POST /refunds. Stripe refuses a key used on another endpoint; brandur compares only the parameters.',
+  'unquoted-key':
+    'The client sends its key bare (key_5e1f…), not as the quoted String the IETF draft asks for ("key_5e1f…").',
+  'two-key-fields':
+    'The client sends two Idempotency-Key fields; HTTP joins them into one value ("a", "b"), which is not a single String (draft §2.1).',
 };
 
 // 20 characters: long enough for brandur's minimum, short enough for everyone's maximum.
@@ -70,6 +124,20 @@ const OTHER_CUSTOMER = { client: 'customer-2', body: { intent: 'pi_2', amount_ce
 /** `provider-recovers`: how long the provider is down from the start, and when the client pays again. */
 const PROVIDER_DOWN_MS = 5000;
 const PAY_AGAIN_AT_MS = 10_000;
+
+/** An Idempotency-Key field exactly as written, which the client sends instead of its key. */
+function rawField(value: string): Partial<Operation> {
+  return { key: null, headers: { [IDEMPOTENCY_KEY]: value } };
+}
+
+/** brandur's raise_error hook on every attempt of the payment (never stored with the key). */
+const RAISING = (error: string): Partial<Operation> => ({ headers: { [RAISE_ERROR]: error } });
+
+/** When the client pays again after a raised error: once its retries are over. */
+const AFTER_ERRORS_MS = 30_000;
+
+/** expiry-seconds: Powertools' `expires_after_seconds`, 5 here. */
+const EXPIRY_MS = 5_000;
 
 function pay(at: number, extra: Partial<Operation> = {}): Operation {
   return {
@@ -158,31 +226,46 @@ export const keyLifecycle: Scenario = {
   effects: PAYMENT_EFFECTS,
   invariants: PAYMENT_INVARIANTS,
   world(values, options) {
-    const which = readKnobs(KNOBS, values).choice('case');
-    const { leaseMs, retentionMs } = serverConfig(values);
-    const script = cases(leaseMs, retentionMs)[which];
+    const script = scriptOf(values);
     // Faults off is the essay's happy path: one well-formed request, made once, that succeeds
-    // once. A case's own repeat (the retry, the duplicate, the reuse) and its bad key go.
+    // once. A case's own repeat (the retry, the duplicate, the reuse), its bad key and its raised
+    // error go.
     const [first] = script.operations;
     if (!options.faults && first)
-      return { ...httpWorld(values, options, [{ ...first, key: KEY }]), pinned: {} };
+      return {
+        ...httpWorld(values, options, [{ ...first, key: KEY, headers: {} }]),
+        pinned: {},
+      };
     const world = httpWorld(values, options, script.operations);
     // A case's outage is a pinned fault: the Provider outage knob can only make it longer.
     const outageUntilMs = Math.max(world.provider.outageUntilMs, script.providerDownMs ?? 0);
     return {
       ...world,
-      provider: { ...world.provider, outageUntilMs },
+      provider: { ...world.provider, outageUntilMs, declines: script.declines ?? [] },
       pinned: script.pinned ?? {},
     };
   },
-  serverConfig,
+  // A case may set the server as its source's test does (a Powertools option, an expiry).
+  serverConfig: (values) => ({ ...serverConfig(values), ...scriptOf(values).server }),
 };
+
+function scriptOf(values: KnobValues): CaseScript {
+  const which = readKnobs(KNOBS, values).choice('case');
+  const { leaseMs, retentionMs } = serverConfig(values);
+  return cases(leaseMs, retentionMs)[which];
+}
 
 interface CaseScript {
   readonly operations: readonly Operation[];
   readonly pinned?: PinnedFaults;
   /** The payment provider is down from the start for this long. */
   readonly providerDownMs?: number;
+  /** Payment intents whose card the provider declines. */
+  readonly declines?: readonly string[];
+  /** Server settings the case's source test sets. */
+  readonly server?: Partial<Pick<ServerConfig, 'retentionMs'>> & {
+    readonly powertools?: PowertoolsOptions;
+  };
 }
 
 function cases(leaseMs: number, retentionMs: number): Record<LifecycleCase, CaseScript> {
@@ -210,6 +293,43 @@ function cases(leaseMs: number, retentionMs: number): Record<LifecycleCase, Case
     'provider-recovers': {
       operations: [pay(0), pay(PAY_AGAIN_AT_MS)],
       providerDownMs: PROVIDER_DOWN_MS,
+    },
+    'short-key': { operations: [pay(0, { key: KEY.slice(0, 19) })] },
+    'empty-key': { operations: [pay(0, rawField(''))] },
+    'declined-card': { operations: [pay(0), pay(5000)], declines: [BODY.intent] },
+    'serialization-failure': {
+      operations: [pay(0, RAISING('serialization-failure')), pay(AFTER_ERRORS_MS)],
+    },
+    'internal-error': { operations: [pay(0, RAISING('internal-error')), pay(AFTER_ERRORS_MS)] },
+    'completer-after-error': { operations: [pay(0, RAISING('internal-error'))] },
+    'no-key-raises': {
+      operations: [pay(0, { key: null })],
+      server: { powertools: { raiseOnNoKey: true } },
+    },
+    'payload-validation': {
+      operations: [pay(0), pay(5000, { body: { ...BODY, amount_cents: 9900 } })],
+      server: { powertools: { payloadValidation: true } },
+    },
+    'whole-event-key': {
+      operations: [pay(0, { key: null })],
+      pinned: { dropResponse: [{ op: 1, attempt: 1 }] },
+      server: { powertools: { wholeEventKey: true } },
+    },
+    'returned-error': {
+      operations: [pay(0), pay(PAY_AGAIN_AT_MS)],
+      providerDownMs: PROVIDER_DOWN_MS,
+      server: { powertools: { returnsErrors: true } },
+    },
+    'expiry-seconds': {
+      operations: [pay(0), pay(2 * EXPIRY_MS)],
+      server: { retentionMs: EXPIRY_MS },
+    },
+    'key-255': { operations: [pay(0, { key: 'k'.repeat(255) })] },
+    'key-256': { operations: [pay(0, { key: 'k'.repeat(256) })] },
+    'other-endpoint': { operations: [pay(0), pay(5000, { path: '/refunds' })] },
+    'unquoted-key': { operations: [pay(0, rawField(KEY))] },
+    'two-key-fields': {
+      operations: [pay(0, rawField(`"${KEY}", "${KEY.replace('key', 'alt')}"`))],
     },
   };
 }

@@ -10,16 +10,20 @@ export function json(
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body };
 }
 
-/** An RFC 9457 problem+json answer, as the IETF idempotency draft's examples use. */
+/**
+ * An RFC 9457 problem+json answer, as the IETF idempotency draft's examples use. `type` is a URI
+ * reference to the page that documents the problem; `about:blank` when the status says it all.
+ */
 export function problem(
   status: number,
   title: string,
   detail: string,
   headers: Record<string, string> = {},
+  type = 'about:blank',
 ): HttpResponse {
   return {
     status,
     headers: { 'Content-Type': 'application/problem+json', ...headers },
-    body: { type: 'about:blank', title, status, detail },
+    body: { type, title, status, detail },
   };
 }

@@ -16,6 +16,17 @@ export class Fenced extends Error {
   override name = 'Fenced';
 }
 
+/** Thrown by a step whose transaction met a concurrent one (Postgres' serialization failure). */
+export class SerializationFailure extends Error {
+  override name = 'SerializationFailure';
+}
+
+/**
+ * After a step threw and rolled back: a handler may answer for the error itself, in a
+ * transaction of its own (the key store unlocks its key); undefined keeps the default answer.
+ */
+export type OnError = (input: StepInput, error: unknown) => HttpResponse | undefined;
+
 export const next = (step: string): StepOutcome => ({ kind: 'next', step });
 export const respond = (response: HttpResponse): StepOutcome => ({ kind: 'respond', response });
 
@@ -35,7 +46,11 @@ export function stepHandler(
   db: Db,
   firstStep: string | ((request: HttpRequest) => string),
   steps: Readonly<Record<string, Step>>,
-  extras: { readonly jobs?: readonly Job[]; readonly onRestart?: () => void } = {},
+  extras: {
+    readonly jobs?: readonly Job[];
+    readonly onRestart?: () => void;
+    readonly onError?: OnError;
+  } = {},
 ): Handler {
   return {
     firstStep: typeof firstStep === 'string' ? () => firstStep : firstStep,
@@ -52,10 +67,12 @@ export function stepHandler(
         return { outcome, effects };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        const own = error instanceof Fenced ? undefined : extras.onError;
         const response =
-          error instanceof Fenced
+          (own && db.transaction(() => own(input, error))) ??
+          (error instanceof Fenced
             ? problem(409, 'This request lost its lease on the Idempotency-Key', message)
-            : problem(500, 'Internal Server Error', message);
+            : problem(500, 'Internal Server Error', message));
         return {
           outcome: respond(response),
           effects: [],

@@ -2,7 +2,7 @@
 
 import type { Handler } from '../sim/handler.ts';
 import type { Db } from './db.ts';
-import type { ProfileId } from './profiles.ts';
+import type { PowertoolsOptions, ProfileId } from './profiles.ts';
 
 export interface ServerConfig {
   /** Which real system the key store answers like. */
@@ -16,6 +16,8 @@ export interface ServerConfig {
    * table's size (a story about storage). Absent: hourly, and traced only when it deletes.
    */
   readonly reaperEveryMs?: number;
+  /** Powertools settings a story turns on; absent, Powertools' defaults (all off). */
+  readonly powertools?: PowertoolsOptions;
 }
 
 export interface Strategy {

@@ -1,6 +1,7 @@
 // Client policy: timeouts, which answers end an operation, and capped exponential backoff with jitter.
 
 import type { Choices } from './choices.ts';
+import { sfString } from './http.ts';
 
 export interface ClientPolicy {
   /** How long the client waits for an answer; null waits forever (the happy path). */
@@ -13,6 +14,11 @@ export interface ClientPolicy {
   readonly jitter: number;
   /** A buggy client that mints a fresh idempotency key for every attempt. */
   readonly newKeyPerAttempt: boolean;
+  /**
+   * Sends the Idempotency-Key as an RFC 8941 String (quoted), as the IETF draft asks; absent:
+   * the bare key, as Stripe's, brandur's and Powertools' clients send it.
+   */
+  readonly quotesKey?: boolean;
   /**
    * How long after a server crash the client notices that its attempts there are lost, and
    * retries them: at once for a dropped connection, a session timeout for missed heartbeats.
@@ -52,4 +58,9 @@ export function backoffDelay(
 export function mintKey(choices: Choices, label: string): string {
   const hex = (n: number) => n.toString(16).padStart(8, '0');
   return `key_${hex(choices.int(`${label}/hi`, 0, 0xffffffff))}${hex(choices.int(`${label}/lo`, 0, 0xffffffff))}`;
+}
+
+/** The Idempotency-Key field a client (or the gateway) sends for `key`, as its policy says. */
+export function keyField(policy: Pick<ClientPolicy, 'quotesKey'>, key: string): string {
+  return policy.quotesKey ? sfString(key) : key;
 }

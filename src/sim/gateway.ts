@@ -106,5 +106,5 @@ export function retriesCall(
   reply: ForeignReply,
   tryNo: number,
 ): boolean {
-  return policy !== undefined && !reply.ok && tryNo <= policy.retries;
+  return policy !== undefined && !reply.ok && reply.status >= 500 && tryNo <= policy.retries;
 }

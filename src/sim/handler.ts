@@ -29,7 +29,9 @@ export interface ForeignCall {
  */
 export type ForeignReply =
   | { readonly ok: true; readonly reference: string; readonly replayed: boolean }
-  | { readonly ok: false; readonly status: 503 | 504; readonly reason: string };
+  | { readonly ok: false; readonly status: 503 | 504; readonly reason: string }
+  /** The provider refused the charge (a declined card): final, nothing charged. */
+  | { readonly ok: false; readonly status: 402; readonly reason: string };
 
 /** A local side effect a step committed (an order row): counted like a foreign one. */
 export interface LocalEffect {

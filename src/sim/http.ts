@@ -20,3 +20,11 @@ export interface HttpResponse {
 /** Header names as the simulated server reads and writes them. */
 export const IDEMPOTENCY_KEY = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED = 'Idempotent-Replayed';
+
+/**
+ * `key` as an RFC 8941 String (§4.1.6): in double quotes, backslash and double quote escaped. The IETF draft
+ * (§2.1) asks for the Idempotency-Key field in this form.
+ */
+export function sfString(key: string): string {
+  return `"${key.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}

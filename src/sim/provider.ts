@@ -12,6 +12,8 @@ export interface ProviderPolicy {
   readonly outageUntilMs: number;
   /** Chance that the provider charges but its answer never reaches the server. */
   readonly lostReply: number;
+  /** Payment intents whose card the provider declines (402), charging nothing. Absent: none. */
+  readonly declines?: readonly string[];
 }
 
 export interface Charge {
@@ -37,6 +39,11 @@ export abstract class KeyedLedger<R extends { readonly id: string }> {
     this.#downReason = downReason;
   }
 
+  /** A final refusal of this call (a declined card), or null to carry it out. */
+  protected refuses(_call: ForeignCall): ForeignReply | null {
+    return null;
+  }
+
   /** The new record for a call the system carries out now (the ledger does not hold it yet). */
   protected abstract record(call: ForeignCall, key: string | null, at: number): R;
 
@@ -45,6 +52,8 @@ export abstract class KeyedLedger<R extends { readonly id: string }> {
     if (at < this.#policy.outageUntilMs) {
       return { reply: { ok: false, status: 503, reason: this.#downReason }, done: null };
     }
+    const refused = this.refuses(call);
+    if (refused) return { reply: refused, done: null };
     const key = this.#policy.honoursKeys ? (call.key ?? null) : null;
     const earlier = key === null ? undefined : this.#byKey.get(key);
     if (earlier) return { reply: { ok: true, reference: earlier.id, replayed: true }, done: null };
@@ -56,14 +65,24 @@ export abstract class KeyedLedger<R extends { readonly id: string }> {
 }
 
 export class Provider extends KeyedLedger<Charge> {
+  readonly #declines: readonly string[];
+
   constructor(policy: ProviderPolicy) {
     super(policy, 'the payment provider is down');
+    this.#declines = policy.declines ?? [];
   }
 
   /** Charges the card unless the key was seen before or the provider is down; `charged` says whether money moved now. */
   charge(call: ForeignCall, at: number): { reply: ForeignReply; charged: Charge | null } {
     const { reply, done } = this.carryOut(call, at);
     return { reply, charged: done };
+  }
+
+  /** A declined card is refused before anything is carried out, while the provider is up. */
+  protected override refuses(call: ForeignCall): ForeignReply | null {
+    return this.#declines.includes(call.intent)
+      ? { ok: false, status: 402, reason: 'your card was declined' }
+      : null;
   }
 
   protected record(call: ForeignCall, key: string | null, at: number): Charge {

@@ -23,7 +23,7 @@ test('each story seed gives the same trace per default strategy', () => {
     "payment-lost-response naive 3d451775a7251484
     payment-lost-response idempotency-key 5adeb1c69339b2cd
     double-click-checkout naive 6c04b79032d49fd2
-    double-click-checkout idempotency-key b5020e21bd168697
+    double-click-checkout idempotency-key 4980165eb22bbdcf
     double-click-checkout check-then-insert 33d611180b75571f
     double-click-checkout key-after-effect 2979b50ab546f55c
     put-vs-post naive 481f7237ea09a17d
@@ -37,16 +37,16 @@ test('each story seed gives the same trace per default strategy', () => {
     event-sourcing-projection inbox 01d4f301b2ec9acd
     event-sourcing-projection version-check 570f45a5950d1bce
     flight-booking naive 141583fc1dd277b7
-    flight-booking no-recovery-point 2668b75ad71a55f5
-    flight-booking idempotency-key d7dd1c5ca51d69a1
+    flight-booking no-recovery-point 3dcce29b3d35391d
+    flight-booking idempotency-key 3d44fccdbc35abd6
     api-studio-create-user naive 0478f869f7db9c0f
     api-studio-create-user idempotency-key 2fac469f95415deb
     api-studio-create-user upsert 1714b6e1a31a4f2a
     exactly-once-myth ack-before-process 15c37ded3f4a3b40
     exactly-once-myth naive 712ab70f4d71dcc1
     exactly-once-myth inbox df55ffd35e8c992b
-    retry-amplification naive f28539188785403f
-    retry-amplification idempotency-key 40cb05c470279e24
+    retry-amplification naive a0cf357d14ba026e
+    retry-amplification idempotency-key d41aecca4a2cc558
     auto-increment-dedupe auto-increment-dedupe 76d1750e1fb24548
     auto-increment-dedupe inbox 814856d7486d085e
     key-retention naive 582db6ea5a5f99fd
@@ -99,18 +99,18 @@ test('every strategy, seed, case and profile of each story gives the same runs',
     return `${story.id} ${bytesToHex(sha256(utf8ToBytes(text))).slice(0, 16)}`;
   });
   expect(digests.join('\n')).toMatchInlineSnapshot(`
-    "payment-lost-response c2cd771de4400dc7
-    double-click-checkout 597421d1630642ec
+    "payment-lost-response 5454e4aabd912f8b
+    double-click-checkout ce8a382d957984d2
     put-vs-post f07e1a60b02efedd
     webhook-duplicates 182ea8f87d40f41f
     queue-redelivery c4567a5cab19bc88
     event-sourcing-projection ae6caffd145a76b3
-    flight-booking b3101e259086a505
+    flight-booking 76a942044ddf8475
     api-studio-create-user eae2e967b738ccd1
     exactly-once-myth b6fa8f0c044a0947
-    retry-amplification ecc74d2461324c4c
+    retry-amplification 0560fb076a839dba
     auto-increment-dedupe 0a7d9b5f759631a9
-    key-retention 43af06678535719c
-    key-lifecycle 1ef9a69ca9770b24"
+    key-retention c3255b0adf085874
+    key-lifecycle 2f66c94f9dd06c5e"
   `);
 });

@@ -7,7 +7,7 @@ import { openDb, type OpenDb, type Row } from '../../src/server/db.ts';
 import { idempotencyKey } from '../../src/server/strategies/idempotency-key.ts';
 import type { ServerConfig } from '../../src/server/strategy.ts';
 import type { Handler } from '../../src/sim/handler.ts';
-import { IDEMPOTENT_REPLAYED } from '../../src/sim/http.ts';
+import { IDEMPOTENT_REPLAYED, sfString } from '../../src/sim/http.ts';
 import { Provider } from '../../src/sim/provider.ts';
 import { Execution, payment } from '../support/server.ts';
 import { loadSql } from '../support/sql.ts';
@@ -177,7 +177,8 @@ function arrive(m: Model, r: Real, client: string, key: string, amount: number):
   // Only an answer at the door is compared with the state before it (a snapshot costs time).
   const before = opens ? null : snapshot(r);
   const id = m.nextExec++;
-  const request = payment(key, {
+  // The IETF profile reads the key as an RFC 8941 String: the client quotes it.
+  const request = payment(sfString(key), {
     client,
     body: { intent: intentOf(client, key), amount_cents: amount },
   });

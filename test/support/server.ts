@@ -2,6 +2,8 @@
 import type { SqlJsStatic } from 'sql.js';
 import { schemaImage } from '../../src/engine/run-strategy.ts';
 import { openDb, type OpenDb, type SqlLogEntry } from '../../src/server/db.ts';
+import { keyFieldValue } from '../../src/server/key-store/key-field.ts';
+import { PROFILES } from '../../src/server/profiles.ts';
 import type { ServerConfig, Strategy } from '../../src/server/strategy.ts';
 import type { Handler, Locals, StepInput } from '../../src/sim/handler.ts';
 import type { HttpRequest, HttpResponse } from '../../src/sim/http.ts';
@@ -46,9 +48,19 @@ export function serve(
   });
   const handler = strategy.create(db, config);
   let exec = 0;
-  const start = (request = payment('key-1')) => new Execution(handler, provider, request, ++exec);
+  // A request's key goes out as the profile's clients send it (quoted under the IETF draft),
+  // unless `asSent` keeps the field exactly as written, to test what the server makes of it.
+  const start = (request = payment('key-1'), { asSent = false } = {}) =>
+    new Execution(handler, provider, asSent ? request : sentBy(config, request), ++exec);
   const count = (table: string) => Number(db.get(`SELECT count(*) AS n FROM ${table}`)?.n);
   return { db, provider, handler, start, count };
+}
+
+function sentBy(config: ServerConfig, request: HttpRequest): HttpRequest {
+  const key = request.headers['Idempotency-Key'];
+  if (key === undefined) return request;
+  const field = keyFieldValue(PROFILES[config.profile], key);
+  return { ...request, headers: { ...request.headers, 'Idempotency-Key': field } };
 }
 
 /** One execution of a handler, advanced a step at a time; provider calls are answered at once. */

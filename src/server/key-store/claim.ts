@@ -2,9 +2,11 @@
 // atomically, or decide from the row that already holds it, as the profile answers.
 
 import type { StepInput, StepOutcome } from '../../sim/handler.ts';
-import { IDEMPOTENCY_KEY } from '../../sim/http.ts';
+import type { HttpRequest } from '../../sim/http.ts';
 import type { Row } from '../db.ts';
-import { fingerprint, powertoolsKey } from '../fingerprint.ts';
+import { canonicalJson, fingerprint, powertoolsKey } from '../fingerprint.ts';
+import type { Profile } from '../profiles.ts';
+import { readKeyField } from './key-field.ts';
 import { next, respond } from '../steps.ts';
 import { CLAIM, DELETE_EXPIRED, DELETE_MINE, FIND, TAKE_OVER } from './sql.ts';
 import type { KeyStore } from './store.ts';
@@ -25,14 +27,19 @@ export type ResumeAt = { readonly started: string } & Readonly<Record<string, st
  */
 export function claimKey(store: KeyStore, input: StepInput, resumeAt: ResumeAt): StepOutcome {
   const { profile } = store;
-  const key = input.request.headers[IDEMPOTENCY_KEY];
-  // A profile that runs requests without a key (Stripe, Powertools) treats an empty one as none.
-  if (key === undefined || (key === '' && profile.missingKey === 'run-without')) {
+  const [min, max] = profile.keyLength;
+  const field = keyOf(profile, input.request);
+  if (field.kind === 'malformed') return respond(profile.malformed(min, max, field.why));
+  // An empty raw field is no key (brandur: `key.nil? || key.empty?`; Powertools: a falsy key).
+  const key =
+    field.kind === 'key' && !(field.key === '' && profile.keySyntax === 'raw')
+      ? field.key
+      : undefined;
+  if (key === undefined) {
     return profile.missingKey === 'run-without'
       ? next(`${UNKEYED}${resumeAt.started}`)
       : respond(profile.missing());
   }
-  const [min, max] = profile.keyLength;
   if (key.length < min || key.length > max) return respond(profile.malformed(min, max));
   const params = claimParams(store, input, profile.hashesKey ? powertoolsKey(key) : key);
   const claimed = store.db.get(CLAIM, params);
@@ -45,6 +52,18 @@ export function claimKey(store: KeyStore, input: StepInput, resumeAt: ResumeAt):
     return reclaim(store, input, params, resumeAt);
   }
   return decideFromRow(store, input, row, params, resumeAt);
+}
+
+/**
+ * The key as the profile finds it: in the Idempotency-Key field, or (Powertools with no key
+ * path) the whole event, which here is the request's method, path and body.
+ */
+function keyOf(profile: Profile, request: HttpRequest) {
+  if (profile.keySource === 'event') {
+    const { method, path, body } = request;
+    return { kind: 'key' as const, key: canonicalJson({ method, path, body }) };
+  }
+  return readKeyField(profile, request);
 }
 
 function claimParams(store: KeyStore, input: StepInput, key: string) {
@@ -90,10 +109,12 @@ function decideFromRow(
 ): StepOutcome {
   const { profile, db, config } = store;
   const { request, now } = input;
-  const same =
-    row.fingerprint === params.$fingerprint &&
-    row.method === request.method &&
-    row.path === request.path;
+  // brandur compares the stored parameters alone; the others the method and path too.
+  const same = profile.comparesEndpoint
+    ? row.fingerprint === params.$fingerprint &&
+      row.method === request.method &&
+      row.path === request.path
+    : canonicalJson(JSON.parse(String(row.request_params))) === canonicalJson(request.body);
   if (!same && profile.checksFingerprint) return respond(profile.mismatch());
   if (row.state === 'COMPLETED') return respond(replay(row, profile.marksReplays));
   const leaseLeftMs = Number(row.lease_expires_at) - now;

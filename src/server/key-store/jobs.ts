@@ -4,6 +4,8 @@
 import type { Job } from '../../sim/handler.ts';
 import { IDEMPOTENCY_KEY, type Params } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
+import type { Profile } from '../profiles.ts';
+import { keyFieldValue } from './key-field.ts';
 import { ABANDONED, KEY_COUNT, REAP, UNFINISHED } from './sql.ts';
 
 const MINUTE_MS = 60_000;
@@ -42,7 +44,8 @@ export function reaper(db: Db, everyMs: number, sized = false): Job {
   };
 }
 
-export function completer(db: Db): Job {
+/** Re-drives each abandoned key with the field its profile's clients send (brandur's: bare). */
+export function completer(db: Db, profile: Profile): Job {
   return {
     name: 'completer',
     everyMs: COMPLETER.everyMs,
@@ -60,7 +63,7 @@ export function completer(db: Db): Job {
         method: String(row.method),
         path: String(row.path),
         client: String(row.scope),
-        headers: { [IDEMPOTENCY_KEY]: String(row.idem_key) },
+        headers: { [IDEMPOTENCY_KEY]: keyFieldValue(profile, String(row.idem_key)) },
         body: JSON.parse(String(row.request_params)) as Params,
       }));
       // Unfinished keys keep the completer coming back, as the real one polls forever.

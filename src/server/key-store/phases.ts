@@ -4,7 +4,8 @@
 
 import type { ForeignReply, StepInput, StepOutcome } from '../../sim/handler.ts';
 import type { HttpResponse } from '../../sim/http.ts';
-import { Fenced, respond } from '../steps.ts';
+import type { FailurePolicy } from '../profiles.ts';
+import { Fenced, respond, SerializationFailure } from '../steps.ts';
 import type { KeyStore } from './store.ts';
 import { storedResponse } from './stored-response.ts';
 
@@ -36,23 +37,42 @@ export function complete(store: KeyStore, input: StepInput, response: HttpRespon
   fenced(input, changed);
 }
 
-/** A foreign system failed: what happens to the key is the profile's policy (`onFailure`). */
+/**
+ * A foreign system failed or refused. A declined card is a final answer, stored under every
+ * profile; for a failure (down, no answer) what happens to the key is the profile's `onFailure`.
+ */
 export function failed(
   store: KeyStore,
   input: StepInput,
   reply: ForeignReply | undefined,
 ): StepOutcome {
+  if (reply && !reply.ok && reply.status === 402) {
+    const response = store.profile.declined(reply.reason);
+    complete(store, input, response);
+    return respond(response);
+  }
   const status = reply && !reply.ok ? reply.status : 502;
   const response = store.profile.failed(
     status,
     reply && !reply.ok ? reply.reason : 'no answer from the payment provider',
   );
+  settle(store, input, store.profile.onFailure, response);
+  return respond(response);
+}
+
+/** Leaves the execution's key as `policy` says: unlocked, completed with `response`, or deleted. */
+function settle(
+  store: KeyStore,
+  input: StepInput,
+  policy: FailurePolicy,
+  response: HttpResponse,
+): void {
   const row = {
     $id: Number(input.locals.keyId),
     $token: Number(input.locals.token),
     $now: input.now,
   };
-  switch (store.profile.onFailure) {
+  switch (policy) {
     case 'unlock':
       fenced(input, store.db.run(store.writes.unlock, row));
       break;
@@ -63,5 +83,40 @@ export function failed(
       fenced(input, store.db.run(store.writes.deleteMine, { $id: row.$id, $token: row.$token }));
       break;
   }
-  return respond(response);
+}
+
+/**
+ * A phase threw and rolled back: answer as the profile does and, at once, leave the key as it
+ * says (brandur's `atomic_phase` unlocks it, so the retry resumes at the last recovery point).
+ * Undefined before the key was claimed.
+ */
+export function onPhaseError(
+  store: KeyStore,
+  input: StepInput,
+  error: unknown,
+): HttpResponse | undefined {
+  if (input.locals.keyId === undefined) return undefined;
+  const kind = error instanceof SerializationFailure ? 'serialization-failure' : 'internal-error';
+  const { policy, response } = store.profile.onException(kind);
+  try {
+    settle(store, input, policy, response);
+  } catch {
+    // Already inside an error: a key that cannot be settled now (fenced out, or frozen) is left
+    // as it is, as brandur's `atomic_phase` swallows a failed unlock; its lease still runs out.
+  }
+  return response;
+}
+
+/**
+ * brandur's `raise_error` test hook: it is kept out of the stored parameters so that a retry
+ * does not fail too. Here it is a request header, which the key's fingerprint never covers.
+ */
+export const RAISE_ERROR = 'Raise-Error';
+
+/** Throws inside the phase when the request asks for it (`serialization-failure`, `internal-error`). */
+export function raiseIfAsked(input: StepInput): void {
+  const asked = input.request.headers[RAISE_ERROR];
+  if (asked === 'serialization-failure')
+    throw new SerializationFailure('Serialization failure (asked for by Raise-Error).');
+  if (asked === 'internal-error') throw new Error('Simulated failure (asked for by Raise-Error).');
 }

@@ -7,7 +7,7 @@ VALUES ($scope, $key, $method, $path, $fingerprint, $params, $owner, $now + $lea
 ON CONFLICT (scope, idem_key) DO NOTHING
 RETURNING id, lease_token`;
 
-export const FIND = `SELECT id, method, path, fingerprint, state, recovery_point, lease_token, lease_expires_at,
+export const FIND = `SELECT id, method, path, fingerprint, request_params, state, recovery_point, lease_token, lease_expires_at,
   response_status, response_headers, response_body, expires_at
 FROM idempotency_keys WHERE scope = $scope AND idem_key = $key`;
 

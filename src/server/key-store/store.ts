@@ -3,7 +3,7 @@
 
 import type { HttpRequest } from '../../sim/http.ts';
 import type { Db } from '../db.ts';
-import { PROFILES, type Profile } from '../profiles.ts';
+import { configured, PROFILES, type Profile } from '../profiles.ts';
 import type { ServerConfig } from '../strategy.ts';
 import { FENCED_WRITES, type KeyWrites } from './sql.ts';
 
@@ -17,13 +17,17 @@ export interface KeyStore {
   readonly writes: KeyWrites;
 }
 
+/** The scope of every key in a store without scopes: as if the table had no scope column. */
+export const EVERY_CLIENT = 'global';
+
 /** The correct store, answering like the configured profile. */
 export function keyStore(db: Db, config: ServerConfig): KeyStore {
+  const profile = configured(PROFILES[config.profile], config.powertools);
   return {
     db,
     config,
-    profile: PROFILES[config.profile],
-    scope: (request) => request.client,
+    profile,
+    scope: profile.scopedKeys ? (request) => request.client : () => EVERY_CLIENT,
     writes: FENCED_WRITES,
   };
 }

@@ -1,7 +1,7 @@
 // POST /payments as a key-store route: order, charge, finish. Each phase commits with its
 // recovery point, and the charge carries a provider key derived from the key row.
 
-import { advance, complete, failed } from '../key-store/phases.ts';
+import { advance, complete, failed, raiseIfAsked } from '../key-store/phases.ts';
 import type { KeyStore } from '../key-store/store.ts';
 import { enqueue, relay, relaySteps, RELAY_PATH } from '../outbox.ts';
 import {
@@ -50,6 +50,8 @@ function paymentPhases(store: KeyStore, options: PaymentsOptions): Record<string
     'charge-card': (input) => {
       // Renew the lease first: a stale owner is fenced out here, before it calls the provider.
       advance(store, input, 'order_created');
+      // brandur raises its test error in this phase, before the charge (api.rb `raise_error`).
+      raiseIfAsked(input);
       const keyId = Number(input.locals.keyId);
       input.locals.orderId = orderForKey(db, keyId);
       return {

@@ -1,11 +1,9 @@
 // global-key-scope (buggy): the key store with one key space for every client. A client that
 // sends a key another client already used is answered from the other client's row.
 
+import { EVERY_CLIENT } from '../key-store/store.ts';
 import type { Strategy } from '../strategy.ts';
 import { variantOf } from './idempotency-key.ts';
-
-/** The scope every key gets: as if the key table had no scope column at all. */
-const EVERY_CLIENT = 'global';
 
 export const globalKeyScope: Strategy = {
   id: 'global-key-scope',

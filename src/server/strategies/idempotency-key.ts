@@ -9,6 +9,7 @@ import type { Handler } from '../../sim/handler.ts';
 import type { HttpRequest } from '../../sim/http.ts';
 import { claimKey, UNKEYED } from '../key-store/claim.ts';
 import { completer, reaper } from '../key-store/jobs.ts';
+import { onPhaseError } from '../key-store/phases.ts';
 import { keyStore, type KeyStore } from '../key-store/store.ts';
 import { HOUR_MS } from '../profiles.ts';
 import { routeFor, ROUTES, type Routes } from '../routes/index.ts';
@@ -48,7 +49,7 @@ function keyStoreHandler(store: KeyStore, routes: Routes): Handler {
   const background = served.flatMap((route) => (route.background ? [route.background] : []));
   const jobs = [
     reaper(db, store.config.reaperEveryMs ?? HOUR_MS, store.config.reaperEveryMs !== undefined),
-    ...(store.profile.completer ? [completer(db)] : []),
+    ...(store.profile.completer ? [completer(db, store.profile)] : []),
     ...background.map((work) => work.job(db)),
   ];
   // A background job's requests run their own steps; every other request claims its key first.
@@ -66,6 +67,6 @@ function keyStoreHandler(store: KeyStore, routes: Routes): Handler {
       ...served.map((route) => route.plain(db, UNKEYED)),
       ...background.map((work) => work.steps(db)),
     ]),
-    { jobs },
+    { jobs, onError: (input, error) => onPhaseError(store, input, error) },
   );
 }

@@ -1,7 +1,7 @@
 // The client: starts each operation, sends its attempts, reads answers and timeouts, retries or gives up.
 
 import { assert } from '../assert.ts';
-import { backoffDelay, classify, mintKey } from '../client.ts';
+import { backoffDelay, classify, keyField, mintKey } from '../client.ts';
 import type { SimEvent } from '../events.ts';
 import { IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, type HttpRequest } from '../http.ts';
 import type { Kernel } from '../kernel.ts';
@@ -76,13 +76,14 @@ export class Client {
     state.attempt = attempt;
     state.phase = 'waiting';
     this.#records.attempt('client', op);
+    const key = state.key === null ? null : keyField(client, state.key);
     const request: HttpRequest = {
       method: operation.method,
       path: operation.path,
       client: operation.client,
       headers: {
         ...operation.headers,
-        ...(state.key === null ? {} : { [IDEMPOTENCY_KEY]: state.key }),
+        ...(key === null ? {} : { [IDEMPOTENCY_KEY]: key }),
         ...(operation.attemptHeader ? { [operation.attemptHeader]: String(attempt) } : {}),
       },
       body: operation.body,

@@ -1,7 +1,7 @@
 // The API gateway (worlds with one): relays each client message to the server with its own timeout and retries.
 
 import { assert } from '../assert.ts';
-import { backoffDelay, mintKey } from '../client.ts';
+import { backoffDelay, keyField, mintKey } from '../client.ts';
 import type { SimEvent } from '../events.ts';
 import {
   forwarded,
@@ -50,7 +50,7 @@ export class Gateway {
     const key = gateway.mintsKey ? mintKey(this.#k.choices, `gateway/${refLabel(ref)}/key`) : null;
     const id = this.#relays.push({
       ref,
-      request: forwarded(request, key),
+      request: forwarded(request, key === null ? null : keyField(this.#k.world.client, key)),
       try: 0,
       phase: 'waiting',
     });
