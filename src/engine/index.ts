@@ -12,7 +12,7 @@ import { traceHash } from './hash.ts';
 import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
 import { takeSnapshot } from './snapshot.ts';
 import { runSweep } from './sweep.ts';
-import { parseSchedule, replayOf } from './schedule.ts';
+import { replayOf, scheduleFor } from './schedule.ts';
 import { readTables } from './tables.ts';
 import type {
   BatchHooks,
@@ -92,9 +92,7 @@ export function createEngine(SQL: SqlJsStatic): Engine {
     scenarios: () => [...SCENARIOS.values()].map(describe),
     run(options) {
       const { scenario, seed, faults, strategies, knobs } = validateRun(options);
-      const schedule = options.schedule === undefined ? undefined : parseSchedule(options.schedule);
-      if (schedule && !faults)
-        throw new Error('A schedule replays faults: it cannot run with faults: false');
+      const schedule = scheduleFor(options.schedule, faults);
       const runs = strategies.map((strategy): StrategyRun => {
         const explore = replayOf(seed, schedule);
         const job = {

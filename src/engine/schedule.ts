@@ -101,6 +101,16 @@ export function formatSchedule(schedule: Schedule): string {
   return [VERSION, ...entries].join('~');
 }
 
+/**
+ * The schedule a run or snapshot was asked to replay, parsed; undefined when none was given. A
+ * schedule is a list of faults, so it cannot replay with faults off: that is refused by name.
+ */
+export function scheduleFor(text: string | undefined, faults: boolean): Schedule | undefined {
+  if (text === undefined) return undefined;
+  if (!faults) throw new Error('A schedule replays faults: it cannot run with faults: false');
+  return parseSchedule(text);
+}
+
 /** Reads a schedule's text; a malformed text throws an Error that says what is wrong. */
 export function parseSchedule(text: string): Schedule {
   if (typeof text !== 'string')

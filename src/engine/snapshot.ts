@@ -9,7 +9,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { prepareStrategy } from './run-strategy.ts';
 import { readTables } from './tables.ts';
 import type { Snapshot, SnapshotOptions } from './types.ts';
-import { parseSchedule, replayOf } from './schedule.ts';
+import { replayOf, scheduleFor } from './schedule.ts';
 import { validateRun } from './validate.ts';
 
 /**
@@ -49,7 +49,7 @@ export function takeSnapshot(
   const { scenario, seed, faults, knobs } = validateRun({ ...run, strategies: [strategy] });
   // Traced like run()'s: recorded choices are events too, so the numbering must match.
   // A schedule's replay stops at the same event as run({ schedule }) shows it.
-  const schedule = run.schedule === undefined ? undefined : parseSchedule(run.schedule);
+  const schedule = scheduleFor(run.schedule, faults);
   const explore = replayOf(seed, schedule);
   const job = {
     scenario,

@@ -137,6 +137,10 @@ describe('run({ schedule })', () => {
     ).toThrow(/never reached/);
     expect(() => engine.run({ scenario, schedule: 'nonsense' })).toThrow(/not a schedule/);
     expect(() => engine.run({ scenario, schedule: 'v1', faults: false })).toThrow(/faults: false/);
+    // The inspector's snapshot refuses it the same way: it replays what run() would.
+    expect(() =>
+      engine.snapshot({ scenario, strategy: 'naive', seq: 0, schedule: 'v1', faults: false }),
+    ).toThrow(/faults: false/);
   });
 
   test('snapshot follows the same replay', () => {
