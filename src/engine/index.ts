@@ -12,7 +12,7 @@ import { traceHash } from './hash.ts';
 import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
 import { takeSnapshot } from './snapshot.ts';
 import { runSweep } from './sweep.ts';
-import { replayOf, scheduleFor } from './schedule.ts';
+import { scheduleFor, tracedJob } from './schedule.ts';
 import { readTables } from './tables.ts';
 import type {
   BatchHooks,
@@ -94,19 +94,10 @@ export function createEngine(SQL: SqlJsStatic): Engine {
       const { scenario, seed, faults, strategies, knobs } = validateRun(options);
       const schedule = scheduleFor(options.schedule, faults);
       const runs = strategies.map((strategy): StrategyRun => {
-        const explore = replayOf(seed, schedule);
-        const job = {
-          scenario,
-          strategy,
-          seed,
-          faults,
-          knobs,
-          trace: true,
-          ...(explore ? { explore } : {}),
-        };
+        const job = tracedJob({ scenario, seed, faults, knobs }, strategy, schedule);
         const outcome = runStrategy(SQL, image, job);
         try {
-          if (explore) assertFits(explore.choices, job);
+          if (job.explore) assertFits(job.explore.choices, job);
           const tables = readTables(outcome.database);
           const invariants = checkOutcome(outcome, job);
           // The story's effects first, in its order, zeros included; anything else after, by name.

@@ -1,5 +1,6 @@
 // Schedules: the decisions a run took at its choice points (faults, orderings), their URL-safe text, and the Choices that force them.
 
+import type { StrategyJob } from './run-strategy.ts';
 import { SeededChoices, type Choices } from '../sim/choices.ts';
 import type { World } from '../sim/simulation.ts';
 
@@ -211,10 +212,26 @@ export function exploreWorld(world: World): World {
 }
 
 /** A replay's Choices and world for one strategy's run (a fresh ForcingChoices each), or none without a schedule. */
-export function replayOf(
-  seed: number,
+/**
+ * The job run() and snapshot() trace for one strategy: recorded choices are events too, so both
+ * number events alike; with a schedule, both replay it the same way.
+ */
+export function tracedJob(
+  run: Pick<StrategyJob, 'scenario' | 'seed' | 'faults' | 'knobs'>,
+  strategy: string,
   schedule: Schedule | undefined,
-): { readonly choices: ForcingChoices; world(world: World): World } | undefined {
+): StrategyJob & { readonly explore?: Replay } {
+  const explore = replayOf(run.seed, schedule);
+  return { ...run, strategy, trace: true, ...(explore ? { explore } : {}) };
+}
+
+/** How a job replays a schedule: its forcing choices, and the world as the explorer sees it. */
+export interface Replay {
+  readonly choices: ForcingChoices;
+  world(world: World): World;
+}
+
+export function replayOf(seed: number, schedule: Schedule | undefined): Replay | undefined {
   if (schedule === undefined) return undefined;
   return { choices: new ForcingChoices(seed, schedule), world: exploreWorld };
 }

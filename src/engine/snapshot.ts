@@ -9,7 +9,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { prepareStrategy } from './run-strategy.ts';
 import { readTables } from './tables.ts';
 import type { Snapshot, SnapshotOptions } from './types.ts';
-import { replayOf, scheduleFor } from './schedule.ts';
+import { scheduleFor, tracedJob } from './schedule.ts';
 import { validateRun } from './validate.ts';
 
 /**
@@ -50,16 +50,7 @@ export function takeSnapshot(
   // Traced like run()'s: recorded choices are events too, so the numbering must match.
   // A schedule's replay stops at the same event as run({ schedule }) shows it.
   const schedule = scheduleFor(run.schedule, faults);
-  const explore = replayOf(seed, schedule);
-  const job = {
-    scenario,
-    strategy,
-    seed,
-    faults,
-    knobs,
-    trace: true,
-    ...(explore ? { explore } : {}),
-  };
+  const job = tracedJob({ scenario, seed, faults, knobs }, strategy, schedule);
   const prepared = prepareStrategy(SQL, image, job);
   const { trace } = prepared;
   try {
