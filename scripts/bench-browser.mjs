@@ -1,58 +1,27 @@
-// npm run bench:browser: builds the benchmark page alone (vite --mode bench) into a temporary
-// folder, serves it on 127.0.0.1 and runs it in headless Chromium; prints the same table and,
-// last, the same JSON line.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
+// npm run bench:browser -- [--port P] [--seeds N] [--only workers]: the benchmark page (its own build, never dist/) in headless Chromium; the tables, then one JSON line.
+import { parseArgs } from 'node:util';
+import { benchPort, withBenchPage } from './bench-page.mjs';
 
-const PORT = 4179;
-const URL = `http://127.0.0.1:${PORT}/twice/src/bench/index.html`;
-
-const out = mkdtempSync(join(tmpdir(), 'twice-bench-dist-'));
-const build = [
-  'vite',
-  'build',
-  '--mode',
-  'bench',
-  '--outDir',
-  out,
-  '--emptyOutDir',
-  '--logLevel',
-  'error',
-];
-if (spawnSync('npx', build, { stdio: 'inherit' }).status !== 0) {
-  rmSync(out, { recursive: true, force: true });
-  process.exit(1);
-}
-const server = spawn(process.execPath, ['scripts/serve.mjs', String(PORT), '/twice/', out], {
-  stdio: 'ignore',
+const { values: flags } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    // Seeds of the workers' batch (default 2,000), and --only workers to skip the engine's own measures.
+    seeds: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
-const profile = mkdtempSync(join(tmpdir(), 'twice-bench-'));
-let context;
-try {
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  const page = await context.newPage();
-  await page.goto(URL);
+const port = benchPort(flags.port, 4179);
+const search = new URLSearchParams();
+if (flags.seeds) search.set('seeds', flags.seeds);
+if (flags.only) search.set('only', flags.only);
+// Ctrl-C: nothing to print yet; exit so the server and the build folder go (see bench-page.mjs).
+process.on('SIGINT', () => process.exit(130));
+
+await withBenchPage(port, search.size ? `?${search}` : '', async (page, version) => {
   // The whole benchmark takes minutes; give it a generous but finite bound.
-  await page.waitForSelector('body[data-done]', { timeout: 20 * 60_000 });
+  await page.waitForSelector('body[data-done]', { timeout: 30 * 60_000 });
   const text = await page.locator('#result').textContent();
-  const version = context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
-  console.log(
-    `Twice benchmark — payment-lost-response × idempotency-key, traces off (Chromium worker ${version})`,
-  );
+  console.log(`Twice benchmark — traces off (Chromium ${version}, bench workers)`);
   console.log(text);
   if ((await page.getAttribute('body', 'data-done')) !== 'true') process.exitCode = 1;
-} finally {
-  await context?.close();
-  server.kill();
-  rmSync(profile, { recursive: true, force: true });
-  rmSync(out, { recursive: true, force: true });
-}
+});

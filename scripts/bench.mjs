@@ -23,9 +23,7 @@ const { module: explorer } = await runnerImport('/src/engine/explore-bench.ts', 
   logLevel: 'error',
 });
 const explored = await explorer.benchExplore(SQL, () => performance.now());
-console.log(
-  `\nExplorer — ${explored.scenario}, maxFaults ${explored.maxFaults}, naive + idempotency-key: ${explored.schedules} schedules (${explored.complete ? 'complete' : 'cut'}) in ${explored.ms} ms, ${explored.schedulesPerSec} schedules/s`,
-);
+console.log(`\n${format.formatExplore(explored)}`);
 console.log(
   JSON.stringify({
     ...summary,

@@ -3,9 +3,9 @@ import { fork } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import initSqlJs from 'sql.js';
 import { runnerImport } from 'vite';
+import { storySeedsBar } from './progress.mjs';
 
 /** Seeds per task: small enough that the processes stay busy to the end and a stop is even. */
 const CHUNK = 250;
@@ -129,18 +129,8 @@ async function main() {
   );
   console.log(`replay: npm run soak -- --seeds ${seeds} --from ${from}\n`);
 
-  const bar = new cliProgress.SingleBar(
-    {
-      format:
-        ' {bar} {percentage}% | {value}/{total} story-seeds | {duration_formatted} | ETA {eta_formatted}',
-      hideCursor: true,
-      noTTYOutput: true,
-      notTTYSchedule: 30_000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
   const done = tasks.map(() => 0);
-  bar.start(chosen.length * seeds, 0);
+  const bar = storySeedsBar(chosen.length * seeds);
   const started = performance.now();
   const results = await runChildren(tasks, jobs, (i, n) => {
     done[i] = n;
