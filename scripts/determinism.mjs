@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
 import { runnerImport } from 'vite';
-import { storySeedsBar } from './progress.mjs';
+import { loadNote, storySeedsBar } from './progress.mjs';
 import { benchPort, withBenchPage } from './bench-page.mjs';
 
 /** Seeds per call to the worker: a call of seconds, with Node's share computed meanwhile. */
@@ -115,9 +115,6 @@ if (mismatches.length > SHOWN) console.log(`  … and ${mismatches.length - SHOW
 const ranAll = [...tally.values()].every((t) => t.seeds === seeds);
 if (!ranAll) console.log(`stopped early (Ctrl-C): the part that ran is above`);
 const compared = [...tally.values()].reduce((n, t) => n + t.compared, 0);
-const fmt = (l) => l.map((x) => x.toFixed(2)).join(' ');
-console.log(
-  `${(seconds / 60).toFixed(1)} min (${seconds.toFixed(0)} s); load average ${fmt(load)} at the start, ${fmt(loadavg())} at the end`,
-);
+console.log(`${(seconds / 60).toFixed(1)} min (${seconds.toFixed(0)} s); ${loadNote(load)}`);
 console.log(`${compared - mismatches.length} of ${compared} match`);
 process.exitCode = mismatches.length === 0 && ranAll ? 0 : 1;

@@ -1,11 +1,12 @@
 // npm run soak -- [--seeds N] [--from S] [--jobs J] [--stories a,b]: every story's correct strategies on N seeded fault schedules; counts breaks beyond declared limits.
 import { fork } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import initSqlJs from 'sql.js';
 import { runnerImport } from 'vite';
-import { storySeedsBar } from './progress.mjs';
+import { loadNote, storySeedsBar } from './progress.mjs';
 
 /** Seeds per task: small enough that the processes stay busy to the end and a stop is even. */
 const CHUNK = 250;
@@ -132,6 +133,7 @@ async function main() {
   const done = tasks.map(() => 0);
   const bar = storySeedsBar(chosen.length * seeds);
   const started = performance.now();
+  const load = loadavg();
   const results = await runChildren(tasks, jobs, (i, n) => {
     done[i] = n;
     bar.update(done.reduce((a, b) => a + b, 0));
@@ -174,7 +176,7 @@ async function main() {
   if (lines.length) console.log(`\nbreaks (invariant × run):\n${lines.join('\n')}`);
   const partial = results.some((r) => r.partial) ? ' (cancelled: partial)' : '';
   console.log(
-    `\n${runs} strategy-runs in ${seconds.toFixed(0)} s (${Math.round(runs / seconds)} runs/s)${partial}`,
+    `\n${runs} strategy-runs in ${seconds.toFixed(0)} s (${Math.round(runs / seconds)} runs/s)${partial}; ${loadNote(load)}`,
   );
   console.log(`breaks beyond declared limits: ${beyond}`);
   process.exitCode = beyond > 0 || partial ? 1 : 0;
