@@ -1,8 +1,8 @@
 // Builds the benchmark page alone (vite --mode bench) into a temporary folder, serves it on 127.0.0.1 and opens it in headless Chromium (bench:browser, determinism).
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
@@ -15,6 +15,59 @@ export function benchPort(flag, fallback) {
     process.exit(2);
   }
   return port;
+}
+
+/** A folder's names, or none when it is not there (no /proc, a process gone). */
+function readdirOr(path) {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+/** Every process below `root`, from /proc (Linux; elsewhere none). */
+function descendants(root) {
+  const pids = readdirOr('/proc').filter((name) => /^\d+$/.test(name));
+  const children = new Map();
+  for (const pid of pids) {
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const found = [];
+  const queue = [String(root)];
+  while (queue.length > 0 && found.length < 1000) {
+    for (const child of children.get(queue.shift()) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/**
+ * Chromium sets its own processes' priorities (its browser process even below 0), and Linux
+ * keeps one per thread: under `nice` the caller wants the browser's every thread (the workers
+ * included) as nice as itself, so that other work on the machine is not starved.
+ */
+function matchNiceness() {
+  const mine = getPriority();
+  if (mine <= 0) return;
+  for (const pid of descendants(process.pid)) {
+    for (const tid of readdirOr(`/proc/${pid}/task`))
+      try {
+        if (getPriority(Number(tid)) < mine) setPriority(Number(tid), mine);
+      } catch {
+        // The thread ended meanwhile.
+      }
+  }
 }
 
 /**
@@ -61,7 +114,14 @@ export async function withBenchPage(port, search, use) {
     await page.goto(`http://127.0.0.1:${port}/twice/src/bench/index.html${search}`);
     const version =
       context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
-    return await use(page, version);
+    // The page's workers start threads as they go: match their niceness now and then.
+    matchNiceness();
+    const renice = setInterval(matchNiceness, 10_000);
+    try {
+      return await use(page, version);
+    } finally {
+      clearInterval(renice);
+    }
   } finally {
     await context?.close();
     cleanUp();
