@@ -111,6 +111,6 @@ test('every strategy, seed, case and profile of each story gives the same runs',
     retry-amplification 0560fb076a839dba
     auto-increment-dedupe 0a7d9b5f759631a9
     key-retention c3255b0adf085874
-    key-lifecycle 2f66c94f9dd06c5e"
+    key-lifecycle 9a31d2e6351780c1"
   `);
 });
