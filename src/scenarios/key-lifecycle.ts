@@ -49,6 +49,8 @@ export const LIFECYCLE_CASES = [
   'key-255',
   'key-256',
   'other-endpoint',
+  'get-with-key',
+  'delete-with-key',
   // … and the IETF draft (§2.1).
   'unquoted-key',
   'two-key-fields',
@@ -100,6 +102,10 @@ export const CASE_TEXT: Readonly<Record<LifecycleCase, string>> = {
   'key-256': 'The client sends a 256-character key: one more than Stripe allows.',
   'other-endpoint':
     'The payment completes; 5 s later the client sends the same key and body to another endpoint, POST /refunds. Stripe refuses a key used on another endpoint; brandur compares only the parameters.',
+  'get-with-key':
+    'The payment completes; 5 s later the client reads it, GET /payments/ord_1, with a key of its own, and that answer is lost; it retries with the same key. Stripe: a key on GET "has no effect", so every attempt is read afresh; Powertools stores the first answer and replays it.',
+  'delete-with-key':
+    'The payment completes; 5 s later the client deletes it, DELETE /payments/ord_1, with a key of its own, and the 200 is lost; it retries with the same key. DELETE is idempotent by definition: the retry finds the payment gone (404), the same state. Powertools replays the stored 200.',
   'unquoted-key':
     'The client sends its key bare (key_5e1f…), not as the quoted String the IETF draft asks for ("key_5e1f…").',
   'two-key-fields':
@@ -124,6 +130,21 @@ const OTHER_CUSTOMER = { client: 'customer-2', body: { intent: 'pi_2', amount_ce
 /** `provider-recovers`: how long the provider is down from the start, and when the client pays again. */
 const PROVIDER_DOWN_MS = 5000;
 const PAY_AGAIN_AT_MS = 10_000;
+
+/** get-with-key, delete-with-key: the order the payment creates, and the client's key for it. */
+const PAYMENT_PATH = '/payments/ord_1';
+const RESOURCE_KEY = 'key_7a3c9e1b5d2f4680';
+
+/** A request about the payment, whose first answer is lost, so the client retries its key. */
+function onPayment(method: 'GET' | 'DELETE'): CaseScript {
+  return {
+    operations: [
+      pay(0),
+      { at: 5000, client: 'customer-1', method, path: PAYMENT_PATH, body: {}, key: RESOURCE_KEY },
+    ],
+    pinned: { dropResponse: [{ op: 2, attempt: 1 }] },
+  };
+}
 
 /** An Idempotency-Key field exactly as written, which the client sends instead of its key. */
 function rawField(value: string): Partial<Operation> {
@@ -327,6 +348,8 @@ function cases(leaseMs: number, retentionMs: number): Record<LifecycleCase, Case
     'key-255': { operations: [pay(0, { key: 'k'.repeat(255) })] },
     'key-256': { operations: [pay(0, { key: 'k'.repeat(256) })] },
     'other-endpoint': { operations: [pay(0), pay(5000, { path: '/refunds' })] },
+    'get-with-key': onPayment('GET'),
+    'delete-with-key': onPayment('DELETE'),
     'unquoted-key': { operations: [pay(0, rawField(KEY))] },
     'two-key-fields': {
       operations: [pay(0, rawField(`"${KEY}", "${KEY.replace('key', 'alt')}"`))],

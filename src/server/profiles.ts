@@ -51,6 +51,13 @@ export interface Profile {
    * any length works and the stored key is that hash.
    */
   readonly hashesKey: boolean;
+  /**
+   * Whether a key sent with GET or DELETE, idempotent by definition, is read at all. Stripe: it
+   * "has no effect"; the IETF draft makes the field for non-idempotent methods (POST, PATCH);
+   * brandur reads it in `post "/rides"` only. Powertools' decorator wraps the whole function,
+   * whatever the method, so there the key is claimed and the answer stored.
+   */
+  readonly keysIdempotentMethods: boolean;
   /** A missing (or, for Powertools, empty) key: refuse, or run without idempotency. */
   readonly missingKey: 'reject' | 'run-without';
   /** Whether a key is bound to its payload (Powertools: only when validation is configured). */
@@ -125,6 +132,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     scopedKeys: true,
     comparesEndpoint: true,
     hashesKey: false,
+    keysIdempotentMethods: false,
     missingKey: 'reject',
     checksFingerprint: true,
     marksReplays: true,
@@ -184,6 +192,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     scopedKeys: true,
     comparesEndpoint: true,
     hashesKey: false,
+    keysIdempotentMethods: false,
     missingKey: 'run-without',
     checksFingerprint: true,
     marksReplays: true,
@@ -231,6 +240,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     // api.rb compares `key.request_params` only; method and path are stored, never compared.
     comparesEndpoint: false,
     hashesKey: false,
+    keysIdempotentMethods: false,
     missingKey: 'reject',
     checksFingerprint: true,
     marksReplays: false,
@@ -282,6 +292,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     scopedKeys: false,
     comparesEndpoint: true,
     hashesKey: true,
+    keysIdempotentMethods: true,
     missingKey: 'run-without',
     checksFingerprint: false,
     marksReplays: false,

@@ -85,7 +85,8 @@ CREATE TABLE orders (
   intent             TEXT    NOT NULL,         -- the payment intent the customer means to pay once
   idempotency_key_id INTEGER UNIQUE REFERENCES idempotency_keys (id) ON DELETE SET NULL,
   amount_cents       INTEGER NOT NULL CHECK (amount_cents > 0),
-  status             TEXT    NOT NULL CHECK (status IN ('pending', 'paid')),
+  -- 'deleted' by DELETE /payments/<id>: the row stays, so the invariants still see the order.
+  status             TEXT    NOT NULL CHECK (status IN ('pending', 'paid', 'deleted')),
   psp_charge_id      TEXT    UNIQUE,
   created_at         INTEGER NOT NULL
 ) STRICT;

@@ -33,6 +33,7 @@ export type TraceEvent = Base &
         readonly attempt: number;
         readonly method: string;
         readonly path: string;
+        /** The Idempotency-Key field as sent (its wire form: quoted under the IETF draft), or null. */
         readonly key: string | null;
         readonly body: Params;
       }
@@ -91,7 +92,7 @@ export type TraceEvent = Base &
         readonly body: unknown;
       } & MessageRef)
     | ({ readonly kind: 'receive'; readonly status: number } & MessageRef)
-    /** The gateway forwards try `try` of a client's message to the server. */
+    /** The gateway forwards try `try` of a client's message to the server; `key` as sent. */
     | ({ readonly kind: 'forward'; readonly key: string | null } & MessageRef & {
           readonly try: number;
         })

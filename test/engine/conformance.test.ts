@@ -139,6 +139,22 @@ const SPEC: Record<LifecycleCase, Record<ProfileId, string>> = {
     brandur: '201 replayed, unmarked',
     powertools: '201 replayed, unmarked',
   },
+  // GET and DELETE are idempotent by definition: Stripe says a key on them "has no effect", the
+  // IETF draft makes the field for non-idempotent methods, brandur reads it in POST /rides only;
+  // so the lost answer's retry is served again (a read; a delete that finds the payment gone,
+  // 404). Powertools' decorator wraps every method: the first answer is stored and replayed.
+  'get-with-key': {
+    ietf: '200',
+    stripe: '200',
+    brandur: '200',
+    powertools: '200 replayed, unmarked',
+  },
+  'delete-with-key': {
+    ietf: '404',
+    stripe: '404',
+    brandur: '404',
+    powertools: '200 replayed, unmarked',
+  },
   // Draft §2.1: the value MUST be a String; a bare token and a list of two are malformed under
   // the IETF profile. The others read the raw text as the key.
   'unquoted-key': { ietf: '400', stripe: '201', brandur: '201', powertools: '201' },

@@ -20,15 +20,15 @@ test('each story seed gives the same trace per default strategy', () => {
         .runs.map((run) => `${story.id} ${run.strategy} ${run.traceHash.slice(0, 16)}`),
     );
   expect(lines.join('\n')).toMatchInlineSnapshot(`
-    "payment-lost-response naive 3d451775a7251484
-    payment-lost-response idempotency-key 5adeb1c69339b2cd
-    double-click-checkout naive 6c04b79032d49fd2
-    double-click-checkout idempotency-key 4980165eb22bbdcf
-    double-click-checkout check-then-insert 33d611180b75571f
-    double-click-checkout key-after-effect 2979b50ab546f55c
-    put-vs-post naive 481f7237ea09a17d
-    put-vs-post idempotency-key 3092f8992ac1a310
-    put-vs-post upsert c3ea3d93756e1445
+    "payment-lost-response naive 2947ce3f69476af2
+    payment-lost-response idempotency-key 89cd8142de70c257
+    double-click-checkout naive 5511edeaf0c44f80
+    double-click-checkout idempotency-key 97d5bc62b3dae5f6
+    double-click-checkout check-then-insert 0eee84cf05200721
+    double-click-checkout key-after-effect 197006224a4e3665
+    put-vs-post naive 1e0fb5e888e6c3fa
+    put-vs-post idempotency-key 06881e3443d76cdf
+    put-vs-post upsert 2b5530ec1e3eb5a8
     webhook-duplicates naive 28a1c5f7a08fc383
     webhook-duplicates inbox 35b398a47e91246d
     queue-redelivery naive bea4a440bfb64734
@@ -36,23 +36,23 @@ test('each story seed gives the same trace per default strategy', () => {
     event-sourcing-projection naive 7ab9a9e44d7b0599
     event-sourcing-projection inbox 01d4f301b2ec9acd
     event-sourcing-projection version-check 570f45a5950d1bce
-    flight-booking naive 141583fc1dd277b7
-    flight-booking no-recovery-point 3dcce29b3d35391d
-    flight-booking idempotency-key 3d44fccdbc35abd6
-    api-studio-create-user naive 0478f869f7db9c0f
-    api-studio-create-user idempotency-key 2fac469f95415deb
-    api-studio-create-user upsert 1714b6e1a31a4f2a
+    flight-booking naive 6168eefd5258a819
+    flight-booking no-recovery-point 1582252e7fc022b7
+    flight-booking idempotency-key 8804db5b36ebc1f0
+    api-studio-create-user naive 397d7ad367efe75b
+    api-studio-create-user idempotency-key 6d281d414c6350f9
+    api-studio-create-user upsert 85a5b733addbf812
     exactly-once-myth ack-before-process 15c37ded3f4a3b40
     exactly-once-myth naive 712ab70f4d71dcc1
     exactly-once-myth inbox df55ffd35e8c992b
-    retry-amplification naive a0cf357d14ba026e
-    retry-amplification idempotency-key d41aecca4a2cc558
+    retry-amplification naive e6a7ca89dec554c3
+    retry-amplification idempotency-key 869ee232a262da9c
     auto-increment-dedupe auto-increment-dedupe 76d1750e1fb24548
     auto-increment-dedupe inbox 814856d7486d085e
-    key-retention naive 582db6ea5a5f99fd
-    key-retention idempotency-key 1e7f6f7e503e9f9f
-    key-lifecycle naive e7799326fe33d8d1
-    key-lifecycle idempotency-key 3ed66dd04a83145d"
+    key-retention naive 4d69bed24e2b62ea
+    key-retention idempotency-key 0d56570f586a2d31
+    key-lifecycle naive a796380e48013786
+    key-lifecycle idempotency-key f7348f621dbf7de1"
   `);
 });
 
@@ -99,18 +99,18 @@ test('every strategy, seed, case and profile of each story gives the same runs',
     return `${story.id} ${bytesToHex(sha256(utf8ToBytes(text))).slice(0, 16)}`;
   });
   expect(digests.join('\n')).toMatchInlineSnapshot(`
-    "payment-lost-response 5454e4aabd912f8b
-    double-click-checkout ce8a382d957984d2
-    put-vs-post f07e1a60b02efedd
+    "payment-lost-response 2d83a87f33f53e61
+    double-click-checkout 2300a9cc8daaf09b
+    put-vs-post cb6106c9d1692bb6
     webhook-duplicates 182ea8f87d40f41f
     queue-redelivery c4567a5cab19bc88
     event-sourcing-projection ae6caffd145a76b3
-    flight-booking 76a942044ddf8475
-    api-studio-create-user eae2e967b738ccd1
+    flight-booking 41588737dfbf587e
+    api-studio-create-user 2d6a18af115582c2
     exactly-once-myth b6fa8f0c044a0947
-    retry-amplification 0560fb076a839dba
+    retry-amplification 5f991ac53e2ddd13
     auto-increment-dedupe 0a7d9b5f759631a9
-    key-retention c3255b0adf085874
-    key-lifecycle 2f66c94f9dd06c5e"
+    key-retention 9a03e6beebc23e83
+    key-lifecycle fc6053a3353c544d"
   `);
 });

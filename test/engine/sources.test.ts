@@ -43,6 +43,39 @@ const statuses = (run: StrategyRun, op: number) => answers(run, op).map((a) => a
 const errorOf = (a: HttpResponse | undefined) =>
   (a?.body as { error?: unknown } | undefined)?.error;
 
+/** The key-store rows a run left behind, by key. */
+const storedKeys = (run: StrategyRun) => {
+  const keys = run.tables.idempotency_keys!;
+  return keys.rows.map((r) => r[keys.columns.indexOf('idem_key')]);
+};
+
+/** The steps each execution serving operation `op` ran, in order, one list per execution. */
+function stepsOf(run: StrategyRun, op: number): string[][] {
+  const execs = run.trace.flatMap((e) => (e.kind === 'deliver' && e.op === op ? [e.exec] : []));
+  return execs.map((exec) =>
+    run.trace.flatMap((e) => (e.kind === 'step' && e.exec === exec ? [e.step] : [])),
+  );
+}
+
+/**
+ * get-with-key and delete-with-key under `profile`, where the key is not read: both attempts (the
+ * first answer was lost) served plainly, a read (200) and a delete that finds the payment gone
+ * (404), and nothing stored for the key.
+ */
+function expectKeyUnread(profile: ProfileId): { read: StrategyRun; deleted: StrategyRun } {
+  const runs = { read: play('get-with-key', profile), deleted: play('delete-with-key', profile) };
+  for (const [run, step, status] of [
+    [runs.read, 'no-key:read-payment', 200],
+    [runs.deleted, 'no-key:delete-payment', 404],
+  ] as const) {
+    expect(stepsOf(run, 2)).toEqual([[step], [step]]);
+    expect(statuses(run, 2)).toEqual([status]);
+    // The only row is the payment's.
+    expect(storedKeys(run)).toEqual(['key_5e1f0c3a9b7d2468']);
+  }
+  return runs;
+}
+
 describe('brandur, rocket-rides-atomic (spec/api_spec.rb, spec/completer_spec.rb)', () => {
   test("api_spec.rb: denies requests that have a key that's too short (short-key)", () => {
     const run = play('short-key', 'brandur');
@@ -137,6 +170,10 @@ describe('brandur, rocket-rides-atomic (spec/api_spec.rb, spec/completer_spec.rb
     expect(new Execution(handler, provider, requests[0]!, 99).finish(8 * 60_000).status).toBe(201);
     expect(provider.ledger).toHaveLength(1);
   });
+
+  test('api.rb reads the Idempotency-Key in post "/rides" only: a key on GET or DELETE is never looked at (get-with-key, delete-with-key)', () => {
+    expectKeyUnread('brandur');
+  });
 });
 
 describe('Powertools for AWS Lambda (tests/functional/idempotency, persistence/dynamodb.py)', () => {
@@ -191,6 +228,19 @@ describe('Powertools for AWS Lambda (tests/functional/idempotency, persistence/d
     expect(run.invariants.find((i) => i.id === 'own-answers')).toMatchObject({ holds: false });
     expect(play('shared-key', 'ietf').invariants.every((i) => i.holds)).toBe(true);
   });
+
+  test('the idempotent decorator wraps the function whatever the method: the first answer is stored and replayed (get-with-key, delete-with-key)', () => {
+    for (const [which, step] of [
+      ['get-with-key', 'read-payment'],
+      ['delete-with-key', 'delete-payment'],
+    ] as const) {
+      const run = play(which, 'powertools');
+      // The first attempt claimed the key and ran; the retry got its stored 200, even the DELETE.
+      expect(stepsOf(run, 2)).toEqual([['claim-key', step], ['claim-key']]);
+      expect(statuses(run, 2)).toEqual([200]);
+      expect(storedKeys(run)).toHaveLength(2);
+    }
+  });
 });
 
 describe('Stripe, Idempotent requests (API v1)', () => {
@@ -207,6 +257,19 @@ describe('Stripe, Idempotent requests (API v1)', () => {
       { status: 400, body: { error: { type: 'idempotency_error' } } },
     ]);
     expect(run.effects).toEqual({ 'order-created': 1, 'card-charged': 1 });
+  });
+
+  test('GET and DELETE requests are idempotent by definition; sending an idempotency key with them has no effect (get-with-key, delete-with-key)', () => {
+    const { read, deleted } = expectKeyUnread('stripe');
+    for (const run of [read, deleted])
+      expect(answers(run, 2)[0]?.headers[IDEMPOTENT_REPLAYED]).toBeUndefined();
+    expect(answers(read, 2)).toMatchObject([{ status: 200, body: { order: 'ord_1' } }]);
+    // The retry finds the payment already deleted: the same state, another answer.
+    expect(answers(deleted, 2)).toMatchObject([
+      { status: 404, body: { title: 'No such payment' } },
+    ]);
+    const orders = deleted.tables.orders!;
+    expect(orders.rows.map((r) => r[orders.columns.indexOf('status')])).toEqual(['deleted']);
   });
 });
 
@@ -228,10 +291,7 @@ describe('IETF draft-ietf-httpapi-idempotency-key-header', () => {
       status: 201,
       headers: { [IDEMPOTENT_REPLAYED]: 'true' },
     });
-    const keys = run.tables.idempotency_keys!;
-    expect(keys.rows.map((r) => r[keys.columns.indexOf('idem_key')])).toEqual([
-      'key_5e1f0c3a9b7d2468',
-    ]);
+    expect(storedKeys(run)).toEqual(['key_5e1f0c3a9b7d2468']);
     const { leaseMs, retentionMs } = PROFILES.ietf;
     const { start } = serve(SQL, idempotencyKey, { profile: 'ietf', leaseMs, retentionMs });
     const escaped = payment(String.raw`"a\"b"`);
@@ -272,5 +332,9 @@ describe('IETF draft-ietf-httpapi-idempotency-key-header', () => {
     expect(answers(run, 2)).toMatchObject([
       { status: 402, body: first?.body, headers: { [IDEMPOTENT_REPLAYED]: 'true' } },
     ]);
+  });
+
+  test('Abstract: the field makes non-idempotent methods (POST, PATCH) fault-tolerant; on GET and DELETE it is not read (get-with-key, delete-with-key)', () => {
+    expectKeyUnread('ietf');
   });
 });

@@ -81,6 +81,23 @@ describe('retry-amplification', () => {
     expect(runOf(runs, 'upsert').effects['card-charged']).toBe(1);
   });
 
+  test('both hops trace the key as it goes on the wire: quoted under the IETF draft, bare under Stripe', () => {
+    for (const [profile, wire] of [
+      ['ietf', /^"key_[0-9a-f]{16}"$/],
+      ['stripe', /^key_[0-9a-f]{16}$/],
+    ] as const) {
+      const { trace } = engine.run({
+        scenario: 'retry-amplification',
+        knobs: { profile },
+        strategies: ['idempotency-key'],
+      }).runs[0]!;
+      const sent = trace.flatMap((e) => (e.kind === 'request' ? [e.key] : []));
+      const forwarded = trace.flatMap((e) => (e.kind === 'forward' ? [e.key] : []));
+      expect(sent[0]).toMatch(wire);
+      expect(new Set([...sent, ...forwarded])).toEqual(new Set([sent[0]]));
+    }
+  });
+
   test('new-key-per-retry in the browser: one charge per browser attempt, not per try below it', () => {
     const { runs } = engine.run({
       scenario: 'retry-amplification',

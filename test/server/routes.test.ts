@@ -29,6 +29,8 @@ describe('routeFor', () => {
     ['PUT', '/users/7', 'users'],
     // Anything no route claims is a payment, as it was before there was a table.
     ['POST', '/refunds', 'payments'],
+    ['GET', '/payments/ord_1', 'paymentRead'],
+    ['DELETE', '/payments/ord_1', 'paymentDelete'],
   ] as const)('%s %s takes the %s route', (method, path, name) => {
     expect(routeFor(ROUTES, payment('k', { method, path }))).toBe(ROUTES[name]);
   });

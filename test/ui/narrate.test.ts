@@ -23,7 +23,7 @@ describe('narrate', () => {
     const text = new Map(narrate(trace).map((n) => [n.seq, n.text]));
     const say = (test: (e: TraceEvent) => boolean) => text.get(find(trace, test).seq);
     expect(say((e) => e.kind === 'request' && e.attempt === 1)).toBe(
-      'Payment 1: the client sends POST /payments with key key_c62b….',
+      'Payment 1: the client sends POST /payments with key "key_c62b…".',
     );
     expect(say((e) => e.kind === 'lost')).toBe(
       "The network loses the server's answer to attempt 1 of payment 1.",
@@ -32,7 +32,7 @@ describe('narrate', () => {
       'Attempt 1 of payment 1 times out: no answer after 1 s.',
     );
     expect(say((e) => e.kind === 'deliver' && e.attempt === 2)).toBe(
-      'Attempt 2 of payment 1: POST /payments with key key_c62b… reaches the server.',
+      'Attempt 2 of payment 1: POST /payments with key "key_c62b…" reaches the server.',
     );
     expect(say((e) => e.kind === 'effect' && e.ref === 'ch_2')).toBe(
       'Effect: the card was charged for pi_1 (ch_2), for the 2nd time.',

@@ -16,6 +16,12 @@ export interface Route {
    * committed; `started` is also the first step of `plain`, so a keyless request runs there.
    */
   readonly resumeAt: ResumeAt;
+  /**
+   * The method is idempotent by definition (GET, DELETE; RFC 9110 §9.2.2): a profile that reads
+   * no key there (every one but Powertools, docs/semantics.md#get-and-delete) serves the request
+   * plainly, unclaimed, whatever key it carries.
+   */
+  readonly idempotent?: boolean;
   /** The key store's atomic phases: each commits its writes with the key's recovery point. */
   readonly phases: (store: KeyStore) => Record<string, Step>;
   /** The work with no idempotency at all (naive's), its step names prefixed with `prefix`. */

@@ -2,6 +2,7 @@
 // without a unique constraint. Two requests that both look before either writes both run.
 
 import { orderCreated, plainPaymentSteps } from '../payments.ts';
+import { plainWhereIdempotent } from '../routes/index.ts';
 import { next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { checkKey, forgetKey, insertKey, storeAnswer } from './checked-keys.ts';
@@ -15,7 +16,9 @@ export const checkThenInsert: Strategy = {
   exposedBy:
     'Two requests with the same key at the same moment (a double-click, a duplicated delivery): both pass the check and both charge the card.',
   create(db) {
-    return stepHandler(db, 'check-key', {
+    const idempotent = plainWhereIdempotent(db, () => 'check-key');
+    return stepHandler(db, idempotent.first, {
+      ...idempotent.steps,
       'check-key': (input) => checkKey(db, input, 'insert-key'),
       'insert-key': (input) => {
         input.locals.keyId = insertKey(db, input, null);

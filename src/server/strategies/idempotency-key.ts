@@ -52,9 +52,16 @@ function keyStoreHandler(store: KeyStore, routes: Routes): Handler {
     ...(store.profile.completer ? [completer(db, store.profile)] : []),
     ...background.map((work) => work.job(db)),
   ];
-  // A background job's requests run their own steps; every other request claims its key first.
-  const first = (request: HttpRequest) =>
-    background.find((work) => work.path === request.path)?.firstStep ?? 'claim-key';
+  // A background job's requests run their own steps; every other request claims its key first,
+  // except on a route idempotent by definition (GET, DELETE) where the profile reads no key.
+  const first = (request: HttpRequest) => {
+    const work = background.find((job) => job.path === request.path);
+    if (work) return work.firstStep;
+    const route = routeFor(routes, request);
+    return route.idempotent && !store.profile.keysIdempotentMethods
+      ? `${UNKEYED}${route.resumeAt.started}`
+      : 'claim-key';
+  };
   return stepHandler(
     db,
     first,

@@ -3,6 +3,7 @@
 
 import { BOOKINGS_PATH, bookingConfirmed, plainBookingSteps } from '../bookings.ts';
 import { orderCreated, plainPaymentSteps } from '../payments.ts';
+import { plainWhereIdempotent } from '../routes/index.ts';
 import { respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import { checkKey, insertKey } from './checked-keys.ts';
@@ -17,7 +18,9 @@ export const keyAfterEffect: Strategy = {
     'A crash after the charge and before the key is written, then a retry; or a duplicate that arrives while the first request is still paying.',
   create(db) {
     const isBooking = (path: string) => path === BOOKINGS_PATH;
-    return stepHandler(db, 'check-key', {
+    const idempotent = plainWhereIdempotent(db, () => 'check-key');
+    return stepHandler(db, idempotent.first, {
+      ...idempotent.steps,
       'check-key': (input) =>
         checkKey(db, input, isBooking(input.request.path) ? 'create-booking' : 'create-order'),
       ...plainPaymentSteps(db, '', { then: 'store-key' }),

@@ -5,6 +5,7 @@ import type { StepInput } from '../../sim/handler.ts';
 import type { Db } from '../db.ts';
 import { orderResponse, paymentOf, plainPaymentSteps } from '../payments.ts';
 import { problem } from '../responses.ts';
+import { plainWhereIdempotent } from '../routes/index.ts';
 import { next, respond, stepHandler } from '../steps.ts';
 import type { Strategy } from '../strategy.ts';
 import type { HttpRequest } from '../../sim/http.ts';
@@ -40,9 +41,12 @@ export const upsert: Strategy = {
       providerKey: (input) => `order-${input.locals.orderId}`,
       onFailure: (input) => db.run(CHARGE_FAILED, { $order: Number(input.locals.orderId) }),
     });
-    // A sign-up has a natural key too: one user per (client, email).
-    const first = (request: HttpRequest) => (isUserRoute(request) ? WRITE_USER : 'create-order');
-    return stepHandler(db, first, {
+    // A sign-up has a natural key too: one user per (client, email). A read or a delete needs none.
+    const idempotent = plainWhereIdempotent(db, (request: HttpRequest) =>
+      isUserRoute(request) ? WRITE_USER : 'create-order',
+    );
+    return stepHandler(db, idempotent.first, {
+      ...idempotent.steps,
       ...plain,
       ...naturalKeyUserSteps(db),
       'create-order': (input, effect) => {

@@ -95,7 +95,8 @@ export class Client {
       attempt,
       method: request.method,
       path: request.path,
-      key: state.key,
+      // The field as sent (quoted under the IETF draft, or a raw field), as the gateway traces it.
+      key: request.headers[IDEMPOTENCY_KEY] ?? null,
       body: request.body,
       ...(cause === undefined ? {} : { cause }),
     });

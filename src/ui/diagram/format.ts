@@ -1,8 +1,14 @@
 // Small formatters the diagram and its sentences share: times, keys, statuses, effect names.
 
-/** A key short enough for a label: "key_c62b8303a45b91ac" → "key_c62b…"; short keys stay whole. */
+/**
+ * A key short enough for a label: "key_c62b8303a45b91ac" → "key_c62b…", and as sent under the IETF
+ * draft, quoted, "\"key_c62b…\""; short keys stay whole.
+ */
 export function shortKey(key: string): string {
-  return key.length <= 10 ? key : `${key.slice(0, 8)}…`;
+  const quoted = key.length > 1 && key.startsWith('"') && key.endsWith('"');
+  const bare = quoted ? key.slice(1, -1) : key;
+  const short = bare.length <= 10 ? bare : `${bare.slice(0, 8)}…`;
+  return quoted ? `"${short}"` : short;
 }
 
 function pad2(n: number): string {
