@@ -116,9 +116,10 @@ export function attachFacts(statements: CheckStatements, facts: RunFacts): void 
 
 /** Fills the attached (and empty) facts tables with one run's facts, in one transaction. */
 export function fillFacts(statements: CheckStatements, facts: RunFacts): void {
-  // Cached like the inserts: database.run() would parse BEGIN and COMMIT again every run.
-  const control = (sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK') => statements.get(sql).run();
-  control('BEGIN');
+  // Cached like the inserts: database.run() would parse them again every run. A savepoint, not
+  // BEGIN: on its own it is a transaction, and inside a held one (reused-db.ts) it nests.
+  const control = (sql: string) => statements.get(sql).run();
+  control('SAVEPOINT facts');
   try {
     insertAll(
       statements,
@@ -167,9 +168,10 @@ export function fillFacts(statements: CheckStatements, facts: RunFacts): void {
     insertAll(statements, 'run.meta', [
       [facts.config.leaseMs, facts.config.retentionMs, facts.endedAt],
     ]);
-    control('COMMIT');
+    control('RELEASE facts');
   } catch (error) {
-    control('ROLLBACK');
+    control('ROLLBACK TO facts');
+    control('RELEASE facts');
     throw error;
   }
 }
