@@ -24,7 +24,7 @@ const { module: explorer } = await runnerImport('/src/engine/explore-bench.ts', 
 });
 const explored = await explorer.benchExplore(SQL, () => performance.now());
 console.log(
-  `\nExplorer — ${explored.scenario}, maxFaults ${explored.maxFaults}, naive + idempotency-key: ${explored.schedules} schedules (${explored.complete ? 'complete' : 'cut'}) in ${explored.ms} ms, ${explored.schedulesPerSec} schedules/s`,
+  `\nExplorer — ${explored.scenario}, maxFaults ${explored.maxFaults}, naive + idempotency-key: ${explored.schedules} schedules (${explored.complete ? 'complete' : 'cut'}), ${explored.passes} times in ${explored.ms} ms, ${explored.schedulesPerSec} schedules/s`,
 );
 console.log(
   JSON.stringify({

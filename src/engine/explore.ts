@@ -1,9 +1,8 @@
 // engine.explore: every schedule with at most maxFaults faults (and every ordering of events due together), fewest faults first.
 
-import type { SqlJsStatic } from 'sql.js';
 import { STRATEGIES } from '../server/strategies/index.ts';
 import { Pacer } from './pacer.ts';
-import { ReusedDbs } from './reused-db.ts';
+import type { ReusedDbs } from './reused-db.ts';
 import type { StrategyJob } from './run-strategy.ts';
 import {
   ForcingChoices,
@@ -81,9 +80,10 @@ export interface ScheduleRun {
 }
 
 /**
- * Runs one strategy under one schedule (traces off) on the exploration's reused database, as a
- * batch runs a seed: a fresh database per schedule (the image deserialised, every statement and
- * the facts schemas prepared again) cost four fifths of a schedule. A schedule that names a choice
+ * Runs one strategy under one schedule (traces off) on the engine's database for that strategy,
+ * rolled back between runs, as a batch runs a seed (reused-db.ts): a fresh database per schedule
+ * (the image deserialised, every statement and the facts schemas prepared again) cost half of a
+ * schedule's time. A schedule that names a choice
  * the run never reached does not fit: an Error that says which.
  */
 export function runSchedule(dbs: ReusedDbs, job: StrategyJob, schedule: Schedule): ScheduleRun {
@@ -118,8 +118,7 @@ interface Node {
  * counterexample of each invariant is a minimal one.
  */
 async function exploreStrategy(
-  SQL: SqlJsStatic,
-  image: Uint8Array,
+  dbs: ReusedDbs,
   run: ValidExplore,
   strategy: string,
   pacer: Pacer,
@@ -139,52 +138,46 @@ async function exploreStrategy(
   };
   let level: Node[] = [{ schedule: [], faults: 0, after: -1 }];
   let stopped = false;
-  // One database for the whole exploration, emptied between schedules (see reused-db.ts).
-  const dbs = new ReusedDbs(SQL, image);
-  try {
-    for (let faults = 0; faults <= maxFaults && level.length > 0 && !stopped; faults++) {
-      const deeper: Node[] = [];
-      // The level grows while it runs: orderings found on the way keep this many faults.
-      for (let i = 0; i < level.length; i++) {
-        if (schedules >= maxSchedules || pacer.cancelled) {
-          complete = false;
-          stopped = true;
-          break;
-        }
-        const node = level[i] as Node;
-        const { invariants, points } = runSchedule(dbs, job, node.schedule);
-        schedules += 1;
-        const failed = invariants.filter((inv) => !inv.holds);
-        if (failed.length > 0) broken += 1;
-        for (const inv of failed) {
-          if (found.has(inv.id)) continue;
-          const limit = correct && limits.some((l) => l.invariant === inv.id);
-          found.set(inv.id, {
-            invariant: inv.id,
-            faults: node.faults,
-            schedule: formatSchedule(node.schedule),
-            summary: describeSchedule(node.schedule),
-            detail: inv.detail,
-            ...(limit ? { limit: true as const } : {}),
-          });
-        }
-        for (let at = node.after + 1; at < points.length; at++) {
-          const point = points[at] as ChoicePoint;
-          const child = (value: Decision['value']): Node => ({
-            schedule: [...node.schedule, { label: point.label, value }],
-            faults: node.faults + (value === true ? 1 : 0),
-            after: at,
-          });
-          if (point.kind === 'order') {
-            for (let k = 1; k < point.width; k++) enqueue(level, child(k));
-          } else if (faults < maxFaults) enqueue(deeper, child(true));
-        }
-        await pacer.seedDone(1);
+  for (let faults = 0; faults <= maxFaults && level.length > 0 && !stopped; faults++) {
+    const deeper: Node[] = [];
+    // The level grows while it runs: orderings found on the way keep this many faults.
+    for (let i = 0; i < level.length; i++) {
+      if (schedules >= maxSchedules || pacer.cancelled) {
+        complete = false;
+        stopped = true;
+        break;
       }
-      level = deeper;
+      const node = level[i] as Node;
+      const { invariants, points } = runSchedule(dbs, job, node.schedule);
+      schedules += 1;
+      const failed = invariants.filter((inv) => !inv.holds);
+      if (failed.length > 0) broken += 1;
+      for (const inv of failed) {
+        if (found.has(inv.id)) continue;
+        const limit = correct && limits.some((l) => l.invariant === inv.id);
+        found.set(inv.id, {
+          invariant: inv.id,
+          faults: node.faults,
+          schedule: formatSchedule(node.schedule),
+          summary: describeSchedule(node.schedule),
+          detail: inv.detail,
+          ...(limit ? { limit: true as const } : {}),
+        });
+      }
+      for (let at = node.after + 1; at < points.length; at++) {
+        const point = points[at] as ChoicePoint;
+        const child = (value: Decision['value']): Node => ({
+          schedule: [...node.schedule, { label: point.label, value }],
+          faults: node.faults + (value === true ? 1 : 0),
+          after: at,
+        });
+        if (point.kind === 'order') {
+          for (let k = 1; k < point.width; k++) enqueue(level, child(k));
+        } else if (faults < maxFaults) enqueue(deeper, child(true));
+      }
+      await pacer.seedDone(1);
     }
-  } finally {
-    dbs.close();
+    level = deeper;
   }
   const counterexamples = [...found.values()];
   return {
@@ -198,8 +191,7 @@ async function exploreStrategy(
 }
 
 export async function runExplore(
-  SQL: SqlJsStatic,
-  image: Uint8Array,
+  dbs: ReusedDbs,
   options: ExploreOptions,
   hooks: BatchHooks = {},
 ): Promise<ExploreResult> {
@@ -208,7 +200,7 @@ export async function runExplore(
   const strategies: StrategyExploration[] = [];
   for (const strategy of run.strategies) {
     if (pacer.cancelled) break;
-    strategies.push(await exploreStrategy(SQL, image, run, strategy, pacer));
+    strategies.push(await exploreStrategy(dbs, run, strategy, pacer));
   }
   pacer.finish();
   return {

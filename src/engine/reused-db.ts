@@ -1,9 +1,10 @@
-// One database per strategy, rolled back between runs instead of rebuilt: a batch's fast path.
+// One database per strategy, rolled back between runs instead of rebuilt: the engine's databases.
 //
 // A fresh run deserialises the schema image (a file write in sql.js's in-memory file system),
 // prepares every handler statement again, attaches and creates the facts tables and prepares
-// every invariant: two fifths of a batch's time, and none of it depends on the run. Here all of
-// that happens once per strategy per batch. Each run happens inside one held transaction (the
+// every invariant: two fifths of a batch's time, and none of it depends on the run (nor on the
+// story or knobs: every story shares one schema). Here all of that happens once per strategy
+// for the engine's life; the catalog's strategies bound how many databases it keeps. Each run happens inside one held transaction (the
 // Db port's hold(); a step's transaction is a savepoint in it), facts and invariants included,
 // and the next run starts with its ROLLBACK: SQLite puts back every page the run changed, so the
 // next run meets the image's database exactly (rowids, AUTOINCREMENT counters, free pages), and
@@ -20,11 +21,14 @@ import {
   type StrategyJob,
   type StrategyOutcome,
 } from './run-strategy.ts';
-import type { InvariantResult } from './types.ts';
+import { TableReader } from './tables.ts';
+import type { InvariantResult, Table } from './types.ts';
 
 interface Reused {
   readonly db: OpenDb;
   readonly checks: CheckStatements;
+  /** Made on the first traced run's read: batches and the explorer never read tables. */
+  tables: TableReader | undefined;
   /** Whether a run has happened in the held transaction. */
   used: boolean;
 }
@@ -37,7 +41,7 @@ function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
     // is refused inside a transaction.
     attachFactsSchemas(db.database);
     db.hold();
-    return { db, checks: new CheckStatements(db.database), used: false };
+    return { db, checks: new CheckStatements(db.database), tables: undefined, used: false };
   } catch (error) {
     db.close();
     throw error;
@@ -47,9 +51,15 @@ function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
 export interface ReusedRun {
   readonly outcome: StrategyOutcome;
   readonly invariants: InvariantResult[];
+  /** Every table of the server database (readTables, with queries prepared once); before the strategy's next run. */
+  tables(): Record<string, Table>;
 }
 
-/** The databases of one batch, one per strategy; close() frees them all. */
+/**
+ * One database per strategy; close() frees them all. Each run() is synchronous and its caller
+ * reads what it needs before the next run of the same strategy, so callers that interleave at
+ * their awaits (two batches on one engine) share it safely.
+ */
 export class ReusedDbs {
   readonly #byStrategy = new Map<string, Reused>();
   readonly #SQL: SqlJsStatic;
@@ -74,7 +84,10 @@ export class ReusedDbs {
       if (reused.used) reused.db.undo();
       reused.used = true;
       const outcome = runStrategyOn(reused.db, job);
-      return { outcome, invariants: checkOutcome(outcome, job, reused.checks) };
+      const invariants = checkOutcome(outcome, job, reused.checks);
+      const { database } = reused.db;
+      const tables = () => (reused.tables ??= new TableReader(database)).read();
+      return { outcome, invariants, tables };
     } catch (error) {
       // A failed run may leave anything behind (an open savepoint, half its facts): drop it.
       this.#drop(job.strategy);
@@ -86,6 +99,7 @@ export class ReusedDbs {
     const reused = this.#byStrategy.get(strategy);
     this.#byStrategy.delete(strategy);
     if (reused) {
+      reused.tables?.free();
       reused.checks.free();
       reused.db.close();
     }
