@@ -1,6 +1,7 @@
 // A batch's reused database (rolled back between runs) gives each run exactly what a fresh one does.
 import type { SqlJsStatic } from 'sql.js';
 import { beforeAll, expect, test } from 'vitest';
+import { FACTS_TABLES, attachFactsSchemas, factsReadBy } from '../../src/engine/checks.ts';
 import { traceHash } from '../../src/engine/hash.ts';
 import { ReusedDbs } from '../../src/engine/reused-db.ts';
 import {
@@ -109,4 +110,41 @@ test('an image with rows is restored between runs, its rows included', () => {
     }
   };
   expect(stockAfter(withRows)).not.toEqual(stockAfter(image));
+});
+
+test('every facts table an invariant reads, by SQLite’s own plan, is one a reused run fills', () => {
+  // factsReadBy reads the SQL as text; SQLite's program for each invariant says which tables it
+  // opens (OpenRead: p2 the root page, p3 the schema's index in database_list).
+  const database = new SQL.Database(image);
+  attachFactsSchemas(database);
+  const schemas = new Map(
+    (database.exec('PRAGMA database_list')[0]?.values ?? []).map(([seq, name]) => [
+      Number(seq),
+      String(name),
+    ]),
+  );
+  const tableAt = new Map<string, string>();
+  for (const [seq, schema] of schemas) {
+    const rows = database.exec(`SELECT rootpage, tbl_name FROM "${schema}".sqlite_schema`);
+    for (const [page, table] of rows[0]?.values ?? [])
+      tableAt.set(`${seq}:${String(page)}`, `${schema}.${String(table)}`);
+  }
+  let read = 0;
+  for (const scenario of SCENARIOS.values()) {
+    const fills = factsReadBy(scenario.invariants);
+    for (const spec of scenario.invariants) {
+      const program = database.exec(`EXPLAIN ${spec.sql}`)[0];
+      const column = (name: string) => program?.columns.indexOf(name) ?? -1;
+      const opened = (program?.values ?? [])
+        .filter((row) => row[column('opcode')] === 'OpenRead')
+        .map((row) => tableAt.get(`${String(row[column('p3')])}:${String(row[column('p2')])}`))
+        .filter((table) => table !== undefined && FACTS_TABLES.includes(table));
+      for (const table of opened) expect(fills, `${scenario.id} ${spec.id}`).toContain(table);
+      read += opened.length;
+    }
+    // And it leaves some out, or it would save nothing.
+    if (scenario.id === 'payment-lost-response') expect(fills.has('run.outcomes')).toBe(false);
+  }
+  expect(read).toBeGreaterThan(20);
+  database.close();
 });
