@@ -58,5 +58,5 @@ export function formatWorkerTable(rows: readonly WorkerRow[]): string {
 
 /** The explorer's line (Node and browser). */
 export function formatExplore(e: ExploreBench): string {
-  return `Explorer — ${e.scenario}, maxFaults ${e.maxFaults}, naive + idempotency-key: ${e.schedules} schedules (${e.complete ? 'complete' : 'cut'}) in ${e.ms} ms, ${e.schedulesPerSec} schedules/s`;
+  return `Explorer — ${e.scenario}, maxFaults ${e.maxFaults}, naive + idempotency-key: ${e.schedules} schedules (${e.complete ? 'complete' : 'cut'}), ${e.passes} times in ${e.ms} ms, ${e.schedulesPerSec} schedules/s`;
 }

@@ -1,9 +1,8 @@
 // engine.batch: one story over a range of seeds for several strategies, traces off, counted per strategy.
 
-import type { SqlJsStatic } from 'sql.js';
 import type { KnobValues, Scenario } from '../scenarios/types.ts';
 import { Pacer } from './pacer.ts';
-import { ReusedDbs } from './reused-db.ts';
+import type { ReusedDbs } from './reused-db.ts';
 import { StrategyTally } from './tally.ts';
 import type { BatchHooks, BatchOptions, BatchResult, SeedRange, StrategySummary } from './types.ts';
 import { MAX_SEED, validateRun, type ValidRun } from './validate.ts';
@@ -73,8 +72,7 @@ function checked(scenario: Scenario, knobs: KnobValues) {
 
 /** The batch loop, seed by seed (every strategy of a seed before the next, so a cancel leaves whole seeds). */
 export async function batchWith(
-  SQL: SqlJsStatic,
-  image: Uint8Array,
+  dbs: ReusedDbs,
   batch: ValidBatch,
   pacer: Pacer,
 ): Promise<{ ran: number; strategies: StrategySummary[] }> {
@@ -82,35 +80,30 @@ export async function batchWith(
   const invariants = checked(scenario, knobs);
   const effects = scenario.effects.map((e) => e.name);
   const tallies = batch.strategies.map((s) => new StrategyTally(s, invariants, effects));
-  // One database per strategy for the whole batch, emptied between runs (see reused-db.ts).
-  const dbs = new ReusedDbs(SQL, image);
   let ran = 0;
-  try {
-    while (ran < seeds.count && !pacer.cancelled) {
-      const seed = seeds.from + ran;
-      for (const tally of tallies) {
-        const job = { scenario, strategy: tally.strategy, seed, faults, knobs, trace: false };
-        const { outcome, invariants } = dbs.run(job);
-        tally.add(seed, invariants, outcome.simulation.effects);
-      }
-      ran += 1;
-      await pacer.seedDone(tallies.length);
+  // The engine's database per strategy, rolled back between runs (see reused-db.ts). Each run is
+  // read before the next await, so a batch running beside another on the same engine is safe.
+  while (ran < seeds.count && !pacer.cancelled) {
+    const seed = seeds.from + ran;
+    for (const tally of tallies) {
+      const job = { scenario, strategy: tally.strategy, seed, faults, knobs, trace: false };
+      const { outcome, invariants } = dbs.run(job);
+      tally.add(seed, invariants, outcome.simulation.effects);
     }
-  } finally {
-    dbs.close();
+    ran += 1;
+    await pacer.seedDone(tallies.length);
   }
   return { ran, strategies: tallies.map((t) => t.summary()) };
 }
 
 export async function runBatch(
-  SQL: SqlJsStatic,
-  image: Uint8Array,
+  dbs: ReusedDbs,
   options: BatchOptions,
   hooks: BatchHooks = {},
 ): Promise<BatchResult> {
   const batch = validateBatch(options);
   const pacer = new Pacer(hooks, batch.seeds.count);
-  const { ran, strategies } = await batchWith(SQL, image, batch, pacer);
+  const { ran, strategies } = await batchWith(dbs, batch, pacer);
   pacer.finish();
   return {
     scenario: batch.scenario.id,

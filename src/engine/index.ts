@@ -9,11 +9,11 @@ import { runBatch } from './batch.ts';
 import { EXPOSED_IN } from './exposed-in.ts';
 import { assertFits, runExplore } from './explore.ts';
 import { traceHash } from './hash.ts';
-import { checkOutcome, runStrategy, schemaImage } from './run-strategy.ts';
+import { ReusedDbs } from './reused-db.ts';
+import { schemaImage } from './run-strategy.ts';
 import { takeSnapshot } from './snapshot.ts';
 import { runSweep } from './sweep.ts';
 import { scheduleFor, tracedJob } from './schedule.ts';
-import { readTables } from './tables.ts';
 import type {
   BatchHooks,
   BatchOptions,
@@ -88,6 +88,9 @@ function describe(scenario: Scenario): ScenarioInfo {
 
 export function createEngine(SQL: SqlJsStatic): Engine {
   const image = schemaImage(SQL);
+  // One database per strategy for the engine's life, rolled back between runs (reused-db.ts):
+  // run, batch, sweep and explore all use it; a snapshot, which exports its file, opens its own.
+  const dbs = new ReusedDbs(SQL, image);
   return {
     scenarios: () => [...SCENARIOS.values()].map(describe),
     run(options) {
@@ -95,34 +98,30 @@ export function createEngine(SQL: SqlJsStatic): Engine {
       const schedule = scheduleFor(options.schedule, faults);
       const runs = strategies.map((strategy): StrategyRun => {
         const job = tracedJob({ scenario, seed, faults, knobs }, strategy, schedule);
-        const outcome = runStrategy(SQL, image, job);
-        try {
-          if (job.explore) assertFits(job.explore.choices, job);
-          const tables = readTables(outcome.database);
-          const invariants = checkOutcome(outcome, job);
-          // The story's effects first, in its order, zeros included; anything else after, by name.
-          const counted = outcome.simulation.effects;
-          const names = [...scenario.effects.map((e) => e.name), ...Object.keys(counted).sort()];
-          const effects = Object.fromEntries(names.map((name) => [name, counted[name] ?? 0]));
-          return {
-            strategy,
-            trace: outcome.trace.events,
-            invariants,
-            effects,
-            tables,
-            operations: outcome.simulation.operations,
-            jobRuns: outcome.simulation.jobRuns,
-            traceHash: traceHash(outcome.trace.events),
-          };
-        } finally {
-          outcome.close();
-        }
+        // Everything is read out of the database before the next run rolls it back.
+        const { outcome, invariants, tables: read } = dbs.run(job);
+        if (job.explore) assertFits(job.explore.choices, job);
+        const tables = read();
+        // The story's effects first, in its order, zeros included; anything else after, by name.
+        const counted = outcome.simulation.effects;
+        const names = [...scenario.effects.map((e) => e.name), ...Object.keys(counted).sort()];
+        const effects = Object.fromEntries(names.map((name) => [name, counted[name] ?? 0]));
+        return {
+          strategy,
+          trace: outcome.trace.events,
+          invariants,
+          effects,
+          tables,
+          operations: outcome.simulation.operations,
+          jobRuns: outcome.simulation.jobRuns,
+          traceHash: traceHash(outcome.trace.events),
+        };
       });
       return { scenario: scenario.id, seed, faults, knobs, runs };
     },
     snapshot: (options) => takeSnapshot(SQL, image, options),
-    batch: (options, hooks) => runBatch(SQL, image, options, hooks),
-    sweep: (options, hooks) => runSweep(SQL, image, options, hooks),
-    explore: (options, hooks) => runExplore(SQL, image, options, hooks),
+    batch: (options, hooks) => runBatch(dbs, options, hooks),
+    sweep: (options, hooks) => runSweep(dbs, options, hooks),
+    explore: (options, hooks) => runExplore(dbs, options, hooks),
   };
 }

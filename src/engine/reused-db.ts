@@ -1,38 +1,35 @@
-// One database per strategy, emptied between runs instead of rebuilt: a batch's fast path.
+// One database per strategy, rolled back between runs instead of rebuilt: the engine's databases.
 //
 // A fresh run deserialises the schema image (a file write in sql.js's in-memory file system),
 // prepares every handler statement again, attaches and creates the facts tables and prepares
-// every invariant: two fifths of a batch's time, and none of it depends on the run. Here all of
-// that happens once per strategy per batch; between runs every table is emptied in one
-// transaction. An emptied table gives a run exactly what a fresh one does: a new rowid is one
-// more than the largest in the table (so 1 again), and AUTOINCREMENT ids restart from
-// sqlite_sequence, which is emptied too. Only rows are kept out of it; the statements and the
-// schema stay, and nothing a query returns depends on which pages hold a row.
+// every invariant: two fifths of a batch's time, and none of it depends on the run (nor on the
+// story or knobs: every story shares one schema). Here all of that happens once per strategy
+// for the engine's life; the catalog's strategies bound how many databases it keeps. Each run happens inside one held transaction (the
+// Db port's hold(); a step's transaction is a savepoint in it), facts and invariants included,
+// and the next run starts with its ROLLBACK: SQLite puts back every page the run changed, so the
+// next run meets the image's database exactly (rowids, AUTOINCREMENT counters, free pages), and
+// no step's commit writes pages to sql.js's in-memory file. Emptying every table the run filled
+// instead (the first version) cost a tenth of a run in probes and DELETEs.
 // test/engine/reused-db.test.ts holds this to byte-identical traces, tables and verdicts.
 
 import type { SqlJsStatic } from 'sql.js';
 import { openDb, type OpenDb } from '../server/db.ts';
-import { CheckStatements, FACTS_TABLES, attachFactsSchemas } from './checks.ts';
+import { CheckStatements, attachFactsSchemas } from './checks.ts';
 import {
   checkOutcome,
   runStrategyOn,
   type StrategyJob,
   type StrategyOutcome,
 } from './run-strategy.ts';
-import type { InvariantResult } from './types.ts';
-
-/** Main-schema tables, the last created first: a child (REFERENCES) is created after its parent. */
-const MAIN_TABLES = `SELECT name FROM main.sqlite_schema
-WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid DESC`;
+import { TableReader } from './tables.ts';
+import type { InvariantResult, Table } from './types.ts';
 
 interface Reused {
   readonly db: OpenDb;
   readonly checks: CheckStatements;
-  /** Every table, children before parents (foreign keys stay on), with the DELETE that empties it. */
-  readonly tables: readonly { readonly name: string; readonly empty: string }[];
-  /** One SELECT saying which tables have rows: column i is table i. */
-  readonly probe: string;
-  /** Whether a run has left rows in it. */
+  /** Made on the first traced run's read: batches and the explorer never read tables. */
+  tables: TableReader | undefined;
+  /** Whether a run has happened in the held transaction. */
   used: boolean;
 }
 
@@ -40,46 +37,29 @@ function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
   const db = openDb(new SQL.Database(image));
   try {
     // Attached before any statement is prepared: ATTACH changes the schema, which would make
-    // SQLite prepare every cached statement again on its next use.
+    // SQLite prepare every cached statement again on its next use. And before hold(): ATTACH
+    // is refused inside a transaction.
     attachFactsSchemas(db.database);
-    const main = db.all(MAIN_TABLES).map((row) => `main."${String(row.name)}"`);
-    const tables = [...main, ...FACTS_TABLES, 'main.sqlite_sequence'].map((name) => ({
-      name,
-      empty: `DELETE FROM ${name}`,
-    }));
-    // A statement costs sql.js about the same whether it has work or not, and a run leaves rows
-    // in a few of some thirty tables: one probe then only the DELETEs that have rows to delete.
-    const probe = `SELECT ${tables.map((t, i) => `EXISTS (SELECT 1 FROM ${t.name}) AS "${i}"`).join(', ')}`;
-    // Emptying restores the image only if the image has no rows: refuse loudly if it ever has.
-    const found = db.get(probe) ?? {};
-    const filled = tables.filter((_, i) => found[String(i)] !== 0);
-    if (filled.length > 0)
-      throw new Error(
-        `The schema image has rows in ${filled.map((t) => t.name).join(', ')}: emptying would not restore it`,
-      );
-    return { db, checks: new CheckStatements(db.database), tables, probe, used: false };
+    db.hold();
+    return { db, checks: new CheckStatements(db.database), tables: undefined, used: false };
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-/** Deletes every row a run left, in one transaction. */
-function empty({ db, tables, probe }: Reused): void {
-  db.transaction(() => {
-    const found = db.get(probe) ?? {};
-    tables.forEach((table, i) => {
-      if (found[String(i)] !== 0) db.run(table.empty);
-    });
-  });
-}
-
 export interface ReusedRun {
   readonly outcome: StrategyOutcome;
   readonly invariants: InvariantResult[];
+  /** Every table of the server database (readTables, with queries prepared once); before the strategy's next run. */
+  tables(): Record<string, Table>;
 }
 
-/** The databases of one batch, one per strategy; close() frees them all. */
+/**
+ * One database per strategy; close() frees them all. Each run() is synchronous and its caller
+ * reads what it needs before the next run of the same strategy, so callers that interleave at
+ * their awaits (two batches on one engine) share it safely.
+ */
 export class ReusedDbs {
   readonly #byStrategy = new Map<string, Reused>();
   readonly #SQL: SqlJsStatic;
@@ -101,12 +81,15 @@ export class ReusedDbs {
       this.#byStrategy.set(job.strategy, reused);
     }
     try {
-      if (reused.used) empty(reused);
+      if (reused.used) reused.db.undo();
       reused.used = true;
       const outcome = runStrategyOn(reused.db, job);
-      return { outcome, invariants: checkOutcome(outcome, job, reused.checks) };
+      const invariants = checkOutcome(outcome, job, reused.checks);
+      const { database } = reused.db;
+      const tables = () => (reused.tables ??= new TableReader(database)).read();
+      return { outcome, invariants, tables };
     } catch (error) {
-      // A failed run may leave anything behind (an open transaction, half its facts): drop it.
+      // A failed run may leave anything behind (an open savepoint, half its facts): drop it.
       this.#drop(job.strategy);
       throw error;
     }
@@ -116,6 +99,7 @@ export class ReusedDbs {
     const reused = this.#byStrategy.get(strategy);
     this.#byStrategy.delete(strategy);
     if (reused) {
+      reused.tables?.free();
       reused.checks.free();
       reused.db.close();
     }

@@ -1,8 +1,8 @@
 // engine.sweep: one batch per value of one knob, every value checked as a knob value first.
 
-import type { SqlJsStatic } from 'sql.js';
 import { resolveKnobs } from '../scenarios/knobs.ts';
 import { batchWith, validateBatch } from './batch.ts';
+import type { ReusedDbs } from './reused-db.ts';
 import { Pacer } from './pacer.ts';
 import type { BatchHooks, SweepOptions, SweepPoint, SweepResult } from './types.ts';
 
@@ -10,8 +10,7 @@ import type { BatchHooks, SweepOptions, SweepPoint, SweepResult } from './types.
 export const MAX_SWEEP_VALUES = 50;
 
 export async function runSweep(
-  SQL: SqlJsStatic,
-  image: Uint8Array,
+  dbs: ReusedDbs,
   options: SweepOptions,
   hooks: BatchHooks = {},
 ): Promise<SweepResult> {
@@ -39,7 +38,7 @@ export async function runSweep(
   const done: SweepPoint[] = [];
   for (const point of points) {
     if (pacer.cancelled) break;
-    const { ran, strategies } = await batchWith(SQL, image, { ...base, knobs: point.knobs }, pacer);
+    const { ran, strategies } = await batchWith(dbs, { ...base, knobs: point.knobs }, pacer);
     const value = point.knobs[knob];
     if (value === undefined) throw new Error(`sweep: knob "${knob}" lost its value`);
     done.push({ value, strategies, ...(ran < base.seeds.count ? { partial: true as const } : {}) });

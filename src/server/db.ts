@@ -25,6 +25,13 @@ export interface Db {
 
 export interface OpenDb extends Db {
   readonly database: Database;
+  /**
+   * Opens one transaction around everything that follows, so that `undo()` can take it all back;
+   * from here on each `transaction()` is a savepoint inside it. A batch's database (reused-db.ts).
+   */
+  hold(): void;
+  /** Rolls back everything since `hold()` (or the last `undo()`) and holds again. */
+  undo(): void;
   close(): void;
 }
 
@@ -101,11 +108,23 @@ export function openDb(database: Database, log?: SqlLogEntry[]): OpenDb {
     return row;
   };
 
-  const control = (op: 'begin' | 'commit' | 'rollback') => {
-    log?.push({ op });
-    const { statement } = prepared(op.toUpperCase());
+  let held = false;
+  const step = (sql: string) => {
+    const { statement } = prepared(sql);
     statement.step();
     statement.reset();
+  };
+  // Held, a transaction is a savepoint: RELEASE of a nested savepoint only merges its changes
+  // into the outer transaction, so no page is written to sql.js's in-memory file per step.
+  const HELD = {
+    begin: ['SAVEPOINT step'],
+    commit: ['RELEASE step'],
+    rollback: ['ROLLBACK TO step', 'RELEASE step'],
+  };
+  const control = (op: 'begin' | 'commit' | 'rollback') => {
+    log?.push({ op });
+    if (held) for (const sql of HELD[op]) step(sql);
+    else step(op.toUpperCase());
   };
 
   return {
@@ -140,6 +159,18 @@ export function openDb(database: Database, log?: SqlLogEntry[]): OpenDb {
       } finally {
         inTransaction = false;
       }
+    },
+    hold() {
+      if (held) throw new Error('hold(): already held');
+      if (inTransaction) throw new Error('hold(): inside a transaction');
+      step('BEGIN');
+      held = true;
+    },
+    undo() {
+      if (!held) throw new Error('undo(): nothing is held');
+      if (inTransaction) throw new Error('undo(): inside a transaction');
+      step('ROLLBACK');
+      step('BEGIN');
     },
     close() {
       for (const { statement } of cache.values()) statement.free();
