@@ -12,4 +12,8 @@ if (!target) throw new Error('index.html has no #app element');
 const flags = readFlags(location.search);
 if (flags.theme) document.documentElement.dataset.theme = flags.theme;
 
+// The embed view's app root says so (issue: "the app root carries data-embed"): one element only,
+// so a host's or a test's `[data-embed]` finds exactly the root.
+if (flags.embed) target.dataset.embed = 'true';
+
 export default flags.embed ? mount(EmbedApp, { target }) : mount(App, { target });
