@@ -2,7 +2,7 @@
 // (or another loopback address: the e2e's mock blog is a second origin on 127.0.0.2). Text and wasm
 // go out compressed (brotli, else gzip) when the browser accepts it, as a real static host sends them.
 // Usage: node scripts/serve.mjs <port> <mount, e.g. /twice/> <dir, e.g. dist> [host]
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
@@ -105,6 +105,22 @@ const server = createServer(async (req, res) => {
   }
 });
 
+/**
+ * Compresses every file the browser will ask for before listening, so no first request waits on
+ * it (the sql.js wasm alone takes a noticeable moment): at most MAX_CACHED files, brotli only.
+ */
+async function warm() {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && COMPRESSIBLE.test(TYPES[extname(e.name)] ?? ''))
+    .slice(0, MAX_CACHED);
+  for (const entry of files) {
+    const file = join(entry.parentPath, entry.name);
+    await compressedBody(file, await stat(file), 'br');
+  }
+}
+
+await warm();
 server.listen(port, host, () => {
   console.log(`serving ${root} at http://${host}:${port}${mount}`);
 });
