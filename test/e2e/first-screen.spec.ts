@@ -124,3 +124,20 @@ for (const [width, height] of [
     expect(total, JSON.stringify(shifts)).toBeLessThanOrEqual(0.05);
   });
 }
+
+test('the page, its script, stylesheet and the sql.js wasm arrive compressed', async ({ page }) => {
+  const encodings = new Map<string, string>();
+  page.context().on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (/\/twice\/(|assets\/.*\.(js|css|wasm))$/.test(path))
+      encodings.set(path.replace(/-[\w-]{8}\./, '.'), response.headers()['content-encoding'] ?? '');
+  });
+  await open(page);
+  for (const path of [
+    '/twice/',
+    '/twice/assets/index.js',
+    '/twice/assets/index.css',
+    '/twice/assets/sql-wasm-browser.wasm',
+  ])
+    expect(encodings.get(path), path).toBe('br');
+});
