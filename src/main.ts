@@ -1,7 +1,6 @@
 // Entry point: global styles, then the Svelte app (or, with ?embed=1, the embed view) mounted into #app.
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
-import EmbedApp from './ui/embed/EmbedApp.svelte';
 import { readFlags } from './ui/embed/embed-url.ts';
 import './ui/theme.css';
 
@@ -12,4 +11,12 @@ if (!target) throw new Error('index.html has no #app element');
 const flags = readFlags(location.search);
 if (flags.theme) document.documentElement.dataset.theme = flags.theme;
 
-export default flags.embed ? mount(EmbedApp, { target }) : mount(App, { target });
+// The embed view's app root says so (issue: "the app root carries data-embed"): one element only,
+// so a host's or a test's `[data-embed]` finds exactly the root. The embed view is a chunk of its
+// own, so the full page never loads it.
+if (flags.embed) {
+  target.dataset.embed = 'true';
+  void import('./ui/embed/EmbedApp.svelte').then(({ default: EmbedApp }) =>
+    mount(EmbedApp, { target }),
+  );
+} else mount(App, { target });

@@ -38,6 +38,11 @@ function importsOf(file: { rel: string; text: string }): Import[] {
         !/,\s*(?!type\s)\w/.test(match[0].replace(/^[^{]*\{/, '')));
     found.push({ file: file.rel, line, spec: match[3] ?? '', typeOnly });
   }
+  // Dynamic imports (lazy chunks) are imports at run time too: the same rings and cycles hold.
+  for (const match of file.text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const line = file.text.slice(0, match.index).split('\n').length;
+    found.push({ file: file.rel, line, spec: match[1] ?? '', typeOnly: false });
+  }
   return found;
 }
 

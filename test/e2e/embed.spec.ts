@@ -183,7 +183,8 @@ test('the embed view fits a 700 × 500 frame and passes axe, light and dark', as
   for (const theme of ['light', 'dark'] as const) {
     await page.goto(`./?embed=1&theme=${theme}${HASH}`);
     await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-    await expect(page.locator('[data-embed="true"]')).toBeVisible();
+    // The app root itself says it is the embed, and only it (strict selectors find one element).
+    await expect(page.locator('[data-embed="true"]')).toHaveAttribute('id', 'app');
     await expect(page.locator('.masthead, nav.gallery')).toHaveCount(0);
     expect(await sideways(page)).toBeLessThanOrEqual(0);
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -6,7 +6,9 @@ for (const [width, height] of [
   [1280, 800],
   [390, 844],
 ] as const) {
-  test(`at ${width} × ${height} the verdicts are above the fold`, async ({ page }) => {
+  test(`at ${width} × ${height} the columns, their verdicts and diagrams are above the fold`, async ({
+    page,
+  }) => {
     await page.setViewportSize({ width, height });
     await open(page);
     for (const [id, verdict] of [
@@ -17,9 +19,20 @@ for (const [width, height] of [
       await expect(line).toHaveAttribute('data-verdict', verdict);
       await expect(line).toBeInViewport({ ratio: 1 });
     }
-    if (width === 1280)
-      for (const id of ['naive', 'idempotency-key'])
-        await expect(page.locator(`[data-strategy="${id}"] .verdict`)).toBeInViewport();
+    // The figure itself: the first column's header with its verdict, and the top of its diagram
+    // (the lane names and the first moment), all without scrolling. Side by side, both columns.
+    const shown = width === 1280 ? ['naive', 'idempotency-key'] : ['naive'];
+    for (const id of shown) {
+      const col = page.locator(`[data-strategy="${id}"]`);
+      await expect(col.getByRole('heading', { level: 3 })).toBeInViewport({ ratio: 1 });
+      await expect(col.locator('.verdict')).toBeInViewport({ ratio: 1 });
+      const diagram = col.getByRole('figure', { name: /sequence diagram/ });
+      const box = await diagram.boundingBox();
+      expect(box, `${id}'s diagram`).not.toBeNull();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      // 64 px: the lane names and the first message below them.
+      expect(box!.y + 64, `${id}'s diagram starts in view`).toBeLessThanOrEqual(height);
+    }
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     await page.screenshot({ path: `test-results/first-screen-${width}.png` });
     // Every story stays one click (or Tab + Enter) away.
@@ -65,4 +78,66 @@ test('Embed this shows both snippets for the current state, with a live preview'
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('<twice-demo ');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+});
+
+// Layout shifts while the page loads, from the browser's own 'layout-shift' entries (each with the
+// nodes that moved), summed over the whole load: an upper bound of the page's CLS.
+declare global {
+  interface Window {
+    shifts: { value: number; nodes: string[] }[];
+  }
+}
+
+for (const [width, height] of [
+  [1280, 800],
+  [390, 844],
+] as const) {
+  test(`at ${width} × ${height} nothing jumps while the first run loads (CLS ≤ 0.05)`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height });
+    await page.addInitScript(() => {
+      window.shifts = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & {
+          value: number;
+          hadRecentInput: boolean;
+          sources?: { node?: Node }[];
+        })[]) {
+          if (entry.hadRecentInput) continue;
+          const nodes = (entry.sources ?? []).map((s) => {
+            const el = s.node instanceof Element ? s.node : s.node?.parentElement;
+            return el ? `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}` : '?';
+          });
+          window.shifts.push({ value: entry.value, nodes });
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await open(page);
+    // The inspector and the offline worker start after the first run: let them settle too.
+    await expect(page.locator('[data-run-status]')).toContainText('Ran ');
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+    const shifts = await page.evaluate(() => window.shifts);
+    const total = shifts.reduce((sum, s) => sum + s.value, 0);
+    expect(total, JSON.stringify(shifts)).toBeLessThanOrEqual(0.05);
+  });
+}
+
+test('the page, its script, stylesheet and the sql.js wasm arrive compressed', async ({ page }) => {
+  const encodings = new Map<string, string>();
+  page.context().on('response', (response) => {
+    const path = new URL(response.url()).pathname;
+    if (/\/twice\/(|assets\/.*\.(js|css|wasm))$/.test(path))
+      encodings.set(path.replace(/-[\w-]{8}\./, '.'), response.headers()['content-encoding'] ?? '');
+  });
+  await open(page);
+  for (const path of [
+    '/twice/',
+    '/twice/assets/index.js',
+    '/twice/assets/index.css',
+    '/twice/assets/sql-wasm-browser.wasm',
+  ])
+    expect(encodings.get(path), path).toBe('br');
 });

@@ -71,7 +71,9 @@ export function engineInNode(): Promise<Engine> {
 
 export async function open(page: Page, hash = ''): Promise<void> {
   await page.goto(`./${hash}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  // The first run needs the engine worker, its wasm and the run itself: on a busy 2-core machine
+  // (shared with other builds) that alone can pass the default 5 s.
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
 }
 
 export const column = (page: Page, strategy: string): Locator =>
