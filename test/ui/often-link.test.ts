@@ -6,6 +6,7 @@ import { checkImport, exportFile, type Experiment } from '../../src/ui/experimen
 import {
   MAX_SEEDS,
   defaultSweep,
+  editSweep,
   parseKnobNumber,
   parseSeedCount,
   sweepable,
@@ -192,5 +193,17 @@ describe('often in saved experiments', () => {
       scenarios,
     );
     expect(shape.refused[0]?.reasons[0]).toMatch(/^often\.seeds:/);
+  });
+});
+
+describe('editing a sweep', () => {
+  test('a field typed anew: kept when valid, a sentence when not', () => {
+    const loss = sweepable(payment()).find((k) => k.id === 'responseLoss')!;
+    const sweep = { knob: 'responseLoss', from: 0, to: 0.5, steps: 6 };
+    expect(editSweep(sweep, loss, 'to', '0.3')).toEqual({ ...sweep, to: 0.3 });
+    expect(editSweep(sweep, loss, 'steps', '11')).toEqual({ ...sweep, steps: 11 });
+    expect(editSweep(sweep, loss, 'steps', '51')).toMatch(/^Steps is a whole number from 2 to 50/);
+    expect(editSweep(sweep, loss, 'from', '0.5')).toBe('The sweep’s start must be below its end.');
+    expect(editSweep(sweep, loss, 'from', 'x')).toMatch(/takes a decimal number such as 0\.25\.$/);
   });
 });

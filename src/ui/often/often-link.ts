@@ -187,3 +187,22 @@ export function writeOften(params: URLSearchParams, often: OftenState | undefine
   params.set('sweep.to', String(often.sweep.to));
   params.set('sweep.steps', String(often.sweep.steps));
 }
+
+/** A sweep with one field typed anew, or a sentence saying why not (nothing changes then). */
+export function editSweep(
+  sweep: SweepSpec,
+  spec: NumericKnob,
+  field: 'from' | 'to' | 'steps',
+  text: string,
+): SweepSpec | string {
+  if (field === 'steps') {
+    const steps = /^\s*\d{1,3}\s*$/.test(text) ? Number(text) : NaN;
+    if (steps >= MIN_STEPS && steps <= MAX_STEPS) return { ...sweep, steps };
+    return `Steps is a whole number from ${MIN_STEPS} to ${MAX_STEPS}: the values drawn, ends included.`;
+  }
+  const value = parseKnobNumber(spec, text);
+  if (typeof value === 'string') return `${value}.`;
+  const next = { ...sweep, [field]: value };
+  if (next.from >= next.to) return 'The sweep’s start must be below its end.';
+  return next;
+}
