@@ -25,6 +25,8 @@ interface Import {
   readonly line: number;
   readonly spec: string;
   readonly typeOnly: boolean;
+  /** import('…'): a chunk loaded when needed. */
+  readonly dynamic?: boolean;
 }
 
 function importsOf(file: { rel: string; text: string }): Import[] {
@@ -38,10 +40,16 @@ function importsOf(file: { rel: string; text: string }): Import[] {
         !/,\s*(?!type\s)\w/.test(match[0].replace(/^[^{]*\{/, '')));
     found.push({ file: file.rel, line, spec: match[3] ?? '', typeOnly });
   }
-  // Dynamic imports (lazy chunks) are imports at run time too: the same rings and cycles hold.
-  for (const match of file.text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  // Lazily loaded modules (a chunk the first screen does not pay for) are imports too.
+  for (const match of file.text.matchAll(/(typeof\s+)?\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
     const line = file.text.slice(0, match.index).split('\n').length;
-    found.push({ file: file.rel, line, spec: match[1] ?? '', typeOnly: false });
+    found.push({
+      file: file.rel,
+      line,
+      spec: match[2] ?? '',
+      typeOnly: Boolean(match[1]),
+      dynamic: true,
+    });
   }
   return found;
 }
@@ -77,8 +85,17 @@ const ALLOWED: Record<string, (t: string, typeOnly: boolean) => boolean> = {
   worker: (t) =>
     ['src:engine', 'src:worker', 'pkg:comlink', 'pkg:sql.js'].includes(t) ||
     t.startsWith('pkg:sql.js/dist/'),
+  // d3-scale and d3-shape only in the lazily loaded chart chunk (src/ui/often/charts.ts).
   ui: (t, typeOnly) =>
-    ['src:ui', 'pkg:comlink', 'pkg:idb', 'pkg:valibot', 'pkg:virtual:pwa-register'].includes(t) ||
+    [
+      'src:ui',
+      'pkg:comlink',
+      'pkg:idb',
+      'pkg:valibot',
+      'pkg:virtual:pwa-register',
+      'pkg:d3-scale',
+      'pkg:d3-shape',
+    ].includes(t) ||
     t.startsWith('pkg:svelte') ||
     (typeOnly && ['src:worker', 'src:engine', 'src:scenarios', 'src:sim'].includes(t)),
 };
@@ -328,6 +345,27 @@ describe('tidy', () => {
 
   test('every source file opens with a one-line header saying what it is for', () => {
     const bad = files.filter((f) => !/^(\/\/ |-- |<!-- |\/\* )\S/.test(f.text)).map((f) => f.rel);
+    expect(bad).toEqual([]);
+  });
+
+  test('the chart library loads lazily: d3 is used only behind a dynamic import', () => {
+    const known = new Set(files.map((f) => f.rel));
+    const users = new Set(
+      code.filter((f) => importsOf(f).some((i) => /^d3-/.test(i.spec))).map((f) => f.rel),
+    );
+    expect(users.size).toBeGreaterThan(0);
+    // The chunk's entry is imported only with import(); the d3 users only by that entry.
+    const entry = 'src/ui/often/charts.ts';
+    const bad = code.flatMap((f) =>
+      importsOf(f)
+        .filter((i) => !i.typeOnly)
+        .flatMap((i) => {
+          const to = resolveImport(f.rel, i.spec, known);
+          if (to === entry && !i.dynamic) return [`${i.file}:${i.line} imports ${entry} eagerly`];
+          if (to && users.has(to) && f.rel !== entry) return [`${i.file}:${i.line} imports ${to}`];
+          return [];
+        }),
+    );
     expect(bad).toEqual([]);
   });
 

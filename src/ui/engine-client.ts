@@ -2,6 +2,7 @@
 import type { RunOptions, RunResult, ScenarioInfo } from '../engine/types.ts';
 import type { EngineApi } from '../worker/engine.worker.ts';
 import { QueryClient, type InspectorClient } from './inspector/query-client.ts';
+import { BatchPool, poolSize } from './often/pool.ts';
 import { Supervisor } from './supervisor.ts';
 
 export type { InspectorClient };
@@ -47,4 +48,22 @@ function connect(): EngineClient & InspectorClient {
     query: (sql) => inspector.query(sql),
     download: () => inspector.download(),
   };
+}
+
+let pool: BatchPool | undefined;
+
+/**
+ * "How often?": a pool of batch workers of its own, so the engine worker stays free for runs and
+ * the inspector. cores − 1 of them (1 to 8); each starts on its first batch, not with the page.
+ */
+export function batchPool(): BatchPool {
+  pool ??= new BatchPool(
+    () =>
+      new Worker(new URL('../worker/batch.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'twice-batch',
+      }),
+    poolSize(navigator.hardwareConcurrency),
+  );
+  return pool;
 }

@@ -269,6 +269,7 @@ export class Playground {
         ...named.filter((id, i) => !this.page.strategies.includes(id) && named.indexOf(id) === i),
       ],
       t: null,
+      ...(this.page.often ? { often: this.page.often } : {}),
     });
   }
 

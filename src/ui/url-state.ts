@@ -3,6 +3,7 @@
 // number in a link is plain decimal: no 0x5, 1e1, +3 or spaces.
 import type { ScenarioInfo } from '../engine/types.ts';
 import type { KnobSpec, KnobValue } from '../scenarios/types.ts';
+import { OFTEN_KEYS, readOften, writeOften, type OftenState } from './often/often-link.ts';
 
 export const MAX_SEED = 4_294_967_295;
 
@@ -15,6 +16,8 @@ export interface PageState {
   readonly knobs: Readonly<Record<string, KnobValue>>;
   /** The cursor: a tick of the shared timeline, or null for "the end of the run". */
   readonly t: number | null;
+  /** "How often?": seeds per batch and the sweep; absent when the link sets neither. */
+  readonly often?: OftenState;
 }
 
 export interface ParsedState {
@@ -227,11 +230,22 @@ export function parseHash(
       );
   }
 
+  const often = readOften(params, info, shorten);
+  problems.push(...often.problems);
+
   for (const name of counts.keys())
-    if (!KEYS.includes(name) && !name.startsWith('k.'))
+    if (!KEYS.includes(name) && !OFTEN_KEYS.includes(name) && !name.startsWith('k.'))
       problems.push(`The link’s “${shorten(name)}” means nothing here; it was ignored.`);
 
-  return said({ scenario: info.id, seed, strategies, faults, knobs, t });
+  return said({
+    scenario: info.id,
+    seed,
+    strategies,
+    faults,
+    knobs,
+    t,
+    ...(often.often ? { often: often.often } : {}),
+  });
 }
 
 /** Writes the canonical hash for a state; the story's defaults are left out. */
@@ -247,6 +261,7 @@ export function formatHash(state: PageState, info: ScenarioInfo): string {
     params.set(`k.${spec.id}`, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
   if (state.t !== null) params.set('t', String(state.t));
+  writeOften(params, state.often);
   // Commas read better than %2C in a link someone pastes into a review.
   return `#${params.toString().replace(/%2C/g, ',')}`;
 }

@@ -2,6 +2,7 @@
 // valibot; what a link may hold (story, strategies, knob ranges) is checked by url-state's parser.
 import * as v from 'valibot';
 import type { ScenarioInfo } from '../../engine/types.ts';
+import { MAX_SEEDS, MAX_STEPS } from '../often/often-link.ts';
 import { MAX_SEED, formatHash, parseHash, type PageState } from '../url-state.ts';
 
 /** The export file's format; an import of a newer format is refused, not guessed at. */
@@ -33,6 +34,20 @@ const ExperimentSchema = v.strictObject({
     v.union([v.number(), v.boolean(), v.string()]),
   ),
   t: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(9_999_999))),
+  // "How often?" settings (added within version 1: optional, so earlier exports still import).
+  often: v.optional(
+    v.strictObject({
+      seeds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SEEDS)),
+      sweep: v.nullable(
+        v.strictObject({
+          knob: v.pipe(v.string(), v.maxLength(100)),
+          from: v.number(),
+          to: v.number(),
+          steps: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(MAX_STEPS)),
+        }),
+      ),
+    }),
+  ),
   createdAt: time,
   updatedAt: time,
   appVersion: text(50),
@@ -55,8 +70,8 @@ export interface ExportFile {
 
 /** What an experiment shows: the page state a link would hold. */
 export function stateOf(experiment: Experiment): PageState {
-  const { scenario, seed, strategies, faults, knobs, t } = experiment;
-  return { scenario, seed, strategies, faults, knobs, t };
+  const { scenario, seed, strategies, faults, knobs, t, often } = experiment;
+  return { scenario, seed, strategies, faults, knobs, t, ...(often ? { often } : {}) };
 }
 
 export function exportFile(experiments: readonly Experiment[], exportedAt: number): ExportFile {
@@ -156,6 +171,7 @@ export function sameExperiment(a: Experiment, b: Experiment): boolean {
       e.faults,
       Object.entries(e.knobs).sort(([x], [y]) => x.localeCompare(y)),
       e.t,
+      e.often ?? null,
       e.appVersion,
     ]);
   return key(a) === key(b);

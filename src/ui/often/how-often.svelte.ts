@@ -1,0 +1,257 @@
+// HowOften: the "How often?" panel's state — its settings (kept in the link), a batch or sweep in flight, progress, cancel, results.
+import type { RatedBatch } from '../../worker/batch-api.ts';
+import type { Playground } from '../playground.svelte.ts';
+import { formatHash, type PageState } from '../url-state.ts';
+import {
+  DEFAULT_OFTEN,
+  DEFAULT_SEEDS,
+  defaultSweep,
+  parseSeedCount,
+  sweepable,
+  sweepValues,
+  type OftenState,
+  type SweepSpec,
+} from './often-link.ts';
+import type { BatchPool, SweepPointResult } from './pool.ts';
+import { divergenceAt, sameSettings, type BatchSettings } from './report.ts';
+
+/** The seed counts offered as one click; any other is typed. */
+export const SEED_CHOICES = [100, 1000, 10_000] as const;
+
+export interface BatchOutcome {
+  readonly settings: BatchSettings;
+  readonly result: RatedBatch;
+}
+
+export interface SweepOutcome {
+  readonly settings: BatchSettings;
+  readonly knob: string;
+  readonly seeds: { readonly from: number; readonly count: number };
+  /** The values asked for; `points` may stop short of them after a cancel. */
+  readonly values: readonly number[];
+  readonly points: readonly SweepPointResult[];
+  readonly partial: boolean;
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, '');
+}
+
+export class HowOften {
+  /** What runs now, if anything. */
+  running: 'batch' | 'sweep' | null = $state(null);
+  done = $state(0);
+  total = $state(0);
+  batch: BatchOutcome | null = $state.raw(null);
+  sweep: SweepOutcome | null = $state.raw(null);
+  error: string | null = $state(null);
+  /** A worker died and was replaced: said once per run. */
+  notice: string | null = $state(null);
+  /** The free seeds field's text while it is not a valid count. */
+  seedsError: string | null = $state(null);
+
+  readonly #playground: Playground;
+  readonly #pool: () => BatchPool;
+  #controller: AbortController | null = null;
+  /** A failing seed just opened: put the cursor on its divergence once its run is on screen. */
+  #pendingSeek: { scenario: string; seed: number } | null = null;
+
+  constructor(playground: Playground, pool: () => BatchPool) {
+    this.#playground = playground;
+    this.#pool = pool;
+  }
+
+  /** The panel's settings, from the link (defaults when it has none). */
+  get often(): OftenState {
+    return this.#playground.page.often ?? DEFAULT_OFTEN;
+  }
+
+  /** The settings a batch started now would run with. */
+  get settings(): BatchSettings {
+    const { scenario, strategies, faults, knobs } = this.#playground.page;
+    return { scenario, strategies: [...strategies], faults, knobs: { ...knobs } };
+  }
+
+  /** The last batch's result no longer matches the page (another story, knob or strategy). */
+  get batchStale(): boolean {
+    return this.batch !== null && !sameSettings(this.batch.settings, this.settings);
+  }
+
+  get sweepStale(): boolean {
+    const s = this.sweep;
+    return s !== null && !sameSettings(s.settings, this.settings, s.knob);
+  }
+
+  /** The sweep as set, or the first numeric knob's whole range when none is. */
+  get sweepSpec(): SweepSpec | null {
+    const info = this.#playground.scenario;
+    const set = this.often.sweep;
+    if (set) return set;
+    const first = info ? sweepable(info)[0] : undefined;
+    return first ? defaultSweep(first) : null;
+  }
+
+  get values(): number[] {
+    const spec = this.sweepSpec;
+    const knob = spec && this.#playground.scenario?.knobs.find((k) => k.id === spec.knob);
+    return spec && knob && (knob.kind === 'int' || knob.kind === 'ratio')
+      ? sweepValues(spec, knob)
+      : [];
+  }
+
+  /** Writes the settings into the page state (and so the link); defaults leave the link short. */
+  #setOften(often: OftenState): void {
+    const page = this.#playground.page;
+    const plain = often.seeds === DEFAULT_SEEDS && often.sweep === null;
+    const rest = { ...page };
+    delete rest.often;
+    this.#playground.page = plain ? rest : { ...rest, often };
+  }
+
+  setSeeds(seeds: number): void {
+    this.seedsError = null;
+    this.#setOften({ ...this.often, seeds });
+  }
+
+  /** The free field: a valid count is kept; anything else is said and nothing changes. */
+  enterSeeds(text: string): boolean {
+    const parsed = parseSeedCount(text);
+    if (typeof parsed === 'string') {
+      this.seedsError = parsed;
+      return false;
+    }
+    this.setSeeds(parsed);
+    return true;
+  }
+
+  setSweep(sweep: SweepSpec): void {
+    this.#setOften({ ...this.often, sweep });
+  }
+
+  /** Picks the knob to sweep over its whole range. */
+  chooseKnob(id: string): void {
+    const spec =
+      this.#playground.scenario && sweepable(this.#playground.scenario).find((k) => k.id === id);
+    if (spec) this.setSweep(defaultSweep(spec));
+  }
+
+  #start(kind: 'batch' | 'sweep', total: number): AbortController {
+    this.#controller?.abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.running = kind;
+    this.done = 0;
+    this.total = total;
+    this.error = null;
+    this.notice = null;
+    return controller;
+  }
+
+  #hooks(controller: AbortController) {
+    return {
+      signal: controller.signal,
+      onProgress: (done: number, total: number) => {
+        if (this.#controller !== controller) return;
+        this.done = done;
+        this.total = total;
+      },
+      onRestart: (message: string) => (this.notice = message),
+    };
+  }
+
+  #finish(controller: AbortController): boolean {
+    if (this.#controller !== controller) return false;
+    this.#controller = null;
+    this.running = null;
+    return true;
+  }
+
+  /** Runs the page's story, strategies, faults and knobs over seeds 0 to n − 1 on every worker. */
+  async runBatch(): Promise<void> {
+    if (this.running) return;
+    const settings = this.settings;
+    const seeds = { from: 0, count: this.often.seeds };
+    const controller = this.#start('batch', seeds.count);
+    try {
+      const result = await this.#pool().batch({ ...settings, seeds }, this.#hooks(controller));
+      if (this.#finish(controller)) this.batch = { settings, result };
+    } catch (error) {
+      if (this.#finish(controller)) this.error = `The batch failed: ${messageOf(error)}.`;
+    }
+  }
+
+  /** One batch per value of the sweep's knob, the other settings as on the page. */
+  async runSweep(): Promise<void> {
+    const spec = this.sweepSpec;
+    const values = this.values;
+    if (this.running || !spec || values.length === 0) return;
+    const settings = this.settings;
+    const seeds = { from: 0, count: this.often.seeds };
+    const controller = this.#start('sweep', seeds.count * values.length);
+    // Whatever the link held, the chart says which range it drew: keep the spec it ran.
+    if (!this.often.sweep) this.setSweep(spec);
+    try {
+      const points = await this.#pool().sweep(
+        { ...settings, seeds },
+        spec.knob,
+        values,
+        this.#hooks(controller),
+      );
+      if (this.#finish(controller))
+        this.sweep = {
+          settings,
+          knob: spec.knob,
+          seeds,
+          values,
+          points,
+          partial: points.length < values.length || points.some((p) => p.batch.partial),
+        };
+    } catch (error) {
+      if (this.#finish(controller)) this.error = `The sweep failed: ${messageOf(error)}.`;
+    }
+  }
+
+  /** Stops what runs: each worker stops before its next seed, and what ran is shown, marked partial. */
+  cancel(): void {
+    this.#controller?.abort();
+  }
+
+  /** The link that opens one seed of the last batch in the side-by-side view. */
+  seedLink(seed: number): string {
+    const info = this.#playground.scenario;
+    const outcome = this.batch;
+    if (!info || !outcome) return '';
+    const { scenario, strategies, faults, knobs } = outcome.settings;
+    const state: PageState = {
+      scenario,
+      seed,
+      strategies,
+      faults,
+      knobs,
+      t: null,
+      ...(this.#playground.page.often ? { often: this.#playground.page.often } : {}),
+    };
+    return formatHash(state, info);
+  }
+
+  /** Opens a failing seed; once its run is on screen, the cursor goes to the first divergence. */
+  openSeed(seed: number): void {
+    const hash = this.seedLink(seed);
+    if (!hash) return;
+    this.#pendingSeek = { scenario: this.#playground.page.scenario, seed };
+    this.#playground.openHash(hash);
+    this.settle();
+  }
+
+  /** Call whenever the page's result changes: finishes a pending open at the divergence. */
+  settle(): void {
+    const pending = this.#pendingSeek;
+    const pg = this.#playground;
+    const result = pg.result;
+    if (!pending || pg.status !== 'done' || !result) return;
+    if (result.seed !== pending.seed || result.scenario !== pending.scenario) return;
+    this.#pendingSeek = null;
+    const at = divergenceAt(result.runs.map((r) => r.trace));
+    if (at !== null) pg.playback.seekTime(at);
+  }
+}
