@@ -8,6 +8,7 @@ import { columnsOf } from './columns.ts';
 import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
 import type { EngineClient } from './engine-client.ts';
 import { Playback } from './playback.svelte.ts';
+import { painted, yieldToPage } from './tasks.ts';
 import { eventsAt, ticksOf } from './timeline.ts';
 import {
   MAX_SEED,
@@ -73,16 +74,11 @@ export class Playground {
   readonly resultScenario: ScenarioInfo | undefined = $derived(
     this.result ? this.scenarios.find((s) => s.id === this.result?.scenario) : undefined,
   );
-  /** One per strategy, built once per result: the cursor moving must not rebuild them. */
-  readonly views: readonly ColumnView[] = $derived.by(() => {
-    const info = this.resultScenario;
-    const result = this.result;
-    if (!result || !info) return [];
-    const found = findDivergence(result.runs.map((r) => r.trace));
-    return columnsOf(info, result).map(
-      (column, i) => new ColumnView(column, this.playback, found?.seqs[i] ?? null),
-    );
-  });
+  /**
+   * One per strategy, built once per result (the cursor moving must not rebuild them), one per
+   * task as the result arrives, and published together with it.
+   */
+  views: readonly ColumnView[] = $state.raw([]);
   /** The inspected column's event at the cursor; null at the end of the run. */
   readonly #cursorSeq: number | null = $derived.by(() => {
     if (this.playback.atEnd) return null;
@@ -150,7 +146,8 @@ export class Playground {
       case 'done': {
         const n = this.views.length;
         const strategies = n === 1 ? '1 strategy' : `${n} strategies`;
-        return `Ran ${strategies} on seed ${this.result?.seed} in ${this.elapsedMs} ms.`;
+        // The whole update: the engine, the way back from its worker, and drawing the result.
+        return `Ran ${strategies} on seed ${this.result?.seed} and drew them in ${this.elapsedMs} ms.`;
       }
     }
   });
@@ -288,6 +285,20 @@ export class Playground {
     }
   }
 
+  /** Shapes each run into its ColumnView, one per task so the page keeps drawing; null once a newer run started. */
+  async #shape(result: RunResult, id: number): Promise<ColumnView[] | null> {
+    const info = this.scenarios.find((s) => s.id === result.scenario);
+    if (!info) return [];
+    const found = findDivergence(result.runs.map((r) => r.trace));
+    const views: ColumnView[] = [];
+    for (const [i, column] of columnsOf(info, result).entries()) {
+      await yieldToPage();
+      if (id !== this.#latest) return null;
+      views.push(new ColumnView(column, this.playback, found?.seqs[i] ?? null));
+    }
+    return views;
+  }
+
   /** Asks the worker for a run; a run that finishes after a newer one started is dropped. */
   async run(): Promise<void> {
     if (this.seedError !== null || !this.scenario) return;
@@ -300,9 +311,14 @@ export class Playground {
     try {
       const result = await this.#engine.run(options);
       if (id !== this.#latest) return;
+      const views = await this.#shape(result, id);
+      if (views === null) return;
       this.result = result;
-      this.elapsedMs = Math.round(performance.now() - started);
+      this.views = views;
       this.error = null;
+      await painted();
+      if (id !== this.#latest) return;
+      this.elapsedMs = Math.round(performance.now() - started);
       this.status = 'done';
     } catch (error) {
       if (id !== this.#latest) return;
