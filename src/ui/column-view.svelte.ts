@@ -17,6 +17,13 @@ import { seqAt } from './timeline.ts';
  */
 export const MAX_DRAWN_ROWS = 5000;
 
+/** What ColumnView.shape works out, piece by piece. */
+interface Shaped {
+  readonly diagram: Diagram;
+  readonly narrate: (event: TraceEvent) => string;
+  readonly chains: Readonly<Record<string, readonly number[]>>;
+}
+
 export class ColumnView {
   #playback: Playback;
   readonly column: Column;
@@ -44,19 +51,37 @@ export class ColumnView {
     this.#playback.atEnd ? this.column.run.effects : effectsUpTo(this.#effects, this.seq),
   );
 
-  constructor(column: Column, playback: Playback, divergenceSeq: number | null) {
+  constructor(column: Column, playback: Playback, divergenceSeq: number | null, parts: Shaped) {
     this.#playback = playback;
     this.column = column;
     this.divergenceSeq = divergenceSeq;
-    const trace = column.run.trace;
     this.#effects = indexEffects(column.run);
-    this.diagram = layoutDiagram(trace, { maxRows: MAX_DRAWN_ROWS });
-    this.narrate = createNarrator(trace);
-    this.chains = Object.fromEntries(
-      column.invariants
-        .filter((i) => !i.holds)
-        .map((inv) => [inv.id, explainDivergence({ trace, invariants: [inv] })?.chain ?? []]),
-    );
+    this.diagram = parts.diagram;
+    this.narrate = parts.narrate;
+    this.chains = parts.chains;
+  }
+
+  /**
+   * Shapes a run into its view one piece per task (the layout, the narrator, each broken
+   * invariant's chain: each a pass over a trace that may hold 100,000 events), with `pause`
+   * between them, so the page keeps drawing while a long run arrives.
+   */
+  static async shape(
+    column: Column,
+    playback: Playback,
+    divergenceSeq: number | null,
+    pause: () => Promise<void>,
+  ): Promise<ColumnView> {
+    const trace = column.run.trace;
+    const diagram = layoutDiagram(trace, { maxRows: MAX_DRAWN_ROWS });
+    await pause();
+    const narrate = createNarrator(trace);
+    const chains: Record<string, readonly number[]> = {};
+    for (const inv of column.invariants.filter((i) => !i.holds)) {
+      await pause();
+      chains[inv.id] = explainDivergence({ trace, invariants: [inv] })?.chain ?? [];
+    }
+    return new ColumnView(column, playback, divergenceSeq, { diagram, narrate, chains });
   }
 
   get id(): string {

@@ -37,6 +37,24 @@ function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
 }
 
+/** Why a column broke: its index, the virtual time of the repeated effect, and the sentence. */
+export interface Explained {
+  readonly column: number;
+  readonly at: number;
+  readonly explained: Explanation;
+}
+
+/** Why the first broken column of a result broke, from its own trace. */
+function explain(result: RunResult): Explained | null {
+  const column = result.runs.findIndex((r) => r.invariants.some((i) => !i.holds));
+  const run = result.runs[column];
+  if (!run) return null;
+  const explained = explainDivergence({ trace: run.trace, invariants: run.invariants });
+  if (!explained) return null;
+  const seq = explained.effectSeq ?? run.trace.length - 1;
+  return { column, at: run.trace[seq]?.at ?? 0, explained };
+}
+
 const PLACEHOLDER: PageState = {
   scenario: DEFAULT_SCENARIO,
   seed: 0,
@@ -96,19 +114,8 @@ export class Playground {
     this.#heldSeq = this.#cursorSeq;
     return this.#heldSeq;
   });
-  /** Why the first broken column broke, from its own trace. */
-  readonly explanation: { column: number; at: number; explained: Explanation } | null = $derived.by(
-    () => {
-      const runs = this.result?.runs ?? [];
-      const column = runs.findIndex((r) => r.invariants.some((i) => !i.holds));
-      const run = runs[column];
-      if (!run) return null;
-      const explained = explainDivergence({ trace: run.trace, invariants: run.invariants });
-      if (!explained) return null;
-      const seq = explained.effectSeq ?? run.trace.length - 1;
-      return { column, at: run.trace[seq]?.at ?? 0, explained };
-    },
-  );
+  /** Why the first broken column broke, from its own trace; worked out with the views. */
+  explanation: Explained | null = $state.raw(null);
   /** The sentence says what diverged once the cursor has passed it. */
   readonly divergenceText: string | null = $derived(
     this.explanation && this.playback.cursorAt >= this.explanation.at
@@ -294,7 +301,14 @@ export class Playground {
     for (const [i, column] of columnsOf(info, result).entries()) {
       await yieldToPage();
       if (id !== this.#latest) return null;
-      views.push(new ColumnView(column, this.playback, found?.seqs[i] ?? null));
+      const view = await ColumnView.shape(
+        column,
+        this.playback,
+        found?.seqs[i] ?? null,
+        yieldToPage,
+      );
+      if (id !== this.#latest) return null;
+      views.push(view);
     }
     return views;
   }
@@ -313,12 +327,17 @@ export class Playground {
       if (id !== this.#latest) return;
       const views = await this.#shape(result, id);
       if (views === null) return;
+      await yieldToPage();
+      if (id !== this.#latest) return;
+      const explanation = explain(result);
       this.result = result;
       this.views = views;
+      this.explanation = explanation;
       this.error = null;
       await painted();
       if (id !== this.#latest) return;
       this.elapsedMs = Math.round(performance.now() - started);
+      performance.mark('twice:drawn');
       this.status = 'done';
     } catch (error) {
       if (id !== this.#latest) return;

@@ -9,7 +9,7 @@ export interface Band {
 }
 
 /** The window snaps to multiples of this, so scrolling redraws only when it crosses one. */
-export const PAGE = 512;
+export const PAGE = 384;
 
 /**
  * The stretch to draw for a viewport at `scrollTop` of height `viewHeight`: the viewport plus
