@@ -1,6 +1,7 @@
 // One strategy's run shaped for drawing: verdict, effects, faults met; and its effect counts at
 // a cursor (kept apart, so moving the cursor never rebuilds a column).
 import type { InvariantResult, RunResult, ScenarioInfo, StrategyRun } from '../engine/types.ts';
+import { lastAtOrBefore } from './timeline.ts';
 
 type OperationResult = StrategyRun['operations'][number];
 
@@ -54,12 +55,26 @@ function faultsOf(run: StrategyRun): FaultCount[] {
   ].filter((f) => f.count > 0);
 }
 
-/** Effect events per name up to and including `seq` (all of them when seq is null). */
-export function effectsUpTo(run: StrategyRun, seq: number | null): Record<string, number> {
-  const counts: Record<string, number> = {};
+/** Each effect's events by seq, in trace order: built once per run, so a count at a cursor is a search. */
+export type EffectIndex = ReadonlyMap<string, readonly number[]>;
+
+export function indexEffects(run: StrategyRun): EffectIndex {
+  const seqs = new Map<string, number[]>();
   for (const e of run.trace) {
-    if (seq !== null && e.seq > seq) break;
-    if (e.kind === 'effect') counts[e.name] = (counts[e.name] ?? 0) + 1;
+    if (e.kind !== 'effect') continue;
+    const list = seqs.get(e.name);
+    if (list) list.push(e.seq);
+    else seqs.set(e.name, [e.seq]);
+  }
+  return seqs;
+}
+
+/** Effect events per name up to and including `seq` (all of them when seq is null): O(log n) each. */
+export function effectsUpTo(index: EffectIndex, seq: number | null): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [name, seqs] of index) {
+    const n = seq === null ? seqs.length : lastAtOrBefore(seqs, (s) => s, seq) + 1;
+    if (n > 0) counts[name] = n;
   }
   return counts;
 }

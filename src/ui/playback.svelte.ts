@@ -3,7 +3,7 @@
 // writes it through the port the Playground gives.
 
 import type { Shortcut } from './shortcuts.ts';
-import { clampTick } from './timeline.ts';
+import { clampTick, lastAtOrBefore } from './timeline.ts';
 
 /** Playback speeds, in moments per second, on a log scale: the slider picks an exponent. */
 export const SPEED_MIN_EXP = -2;
@@ -53,8 +53,8 @@ export class Playback {
   /** The cursor to the moment at virtual time `at` (an event chosen in a diagram or a chain). */
   seekTime(at: number): void {
     this.pause();
-    const tick = this.ticks.indexOf(at);
-    if (tick >= 0) this.seek(tick);
+    const tick = lastAtOrBefore(this.ticks, (t) => t, at);
+    if (tick >= 0 && this.ticks[tick] === at) this.seek(tick);
   }
 
   restart(): void {

@@ -8,6 +8,7 @@ import { columnsOf } from './columns.ts';
 import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
 import type { EngineClient } from './engine-client.ts';
 import { Playback } from './playback.svelte.ts';
+import { painted, yieldToPage } from './tasks.ts';
 import { eventsAt, ticksOf } from './timeline.ts';
 import {
   MAX_SEED,
@@ -34,6 +35,24 @@ function sentence(text: string): string {
 
 function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+}
+
+/** Why a column broke: its index, the virtual time of the repeated effect, and the sentence. */
+export interface Explained {
+  readonly column: number;
+  readonly at: number;
+  readonly explained: Explanation;
+}
+
+/** Why the first broken column of a result broke, from its own trace. */
+function explain(result: RunResult): Explained | null {
+  const column = result.runs.findIndex((r) => r.invariants.some((i) => !i.holds));
+  const run = result.runs[column];
+  if (!run) return null;
+  const explained = explainDivergence({ trace: run.trace, invariants: run.invariants });
+  if (!explained) return null;
+  const seq = explained.effectSeq ?? run.trace.length - 1;
+  return { column, at: run.trace[seq]?.at ?? 0, explained };
 }
 
 const PLACEHOLDER: PageState = {
@@ -73,16 +92,11 @@ export class Playground {
   readonly resultScenario: ScenarioInfo | undefined = $derived(
     this.result ? this.scenarios.find((s) => s.id === this.result?.scenario) : undefined,
   );
-  /** One per strategy, built once per result: the cursor moving must not rebuild them. */
-  readonly views: readonly ColumnView[] = $derived.by(() => {
-    const info = this.resultScenario;
-    const result = this.result;
-    if (!result || !info) return [];
-    const found = findDivergence(result.runs.map((r) => r.trace));
-    return columnsOf(info, result).map(
-      (column, i) => new ColumnView(column, this.playback, found?.seqs[i] ?? null),
-    );
-  });
+  /**
+   * One per strategy, built once per result (the cursor moving must not rebuild them), one per
+   * task as the result arrives, and published together with it.
+   */
+  views: readonly ColumnView[] = $state.raw([]);
   /** The inspected column's event at the cursor; null at the end of the run. */
   readonly #cursorSeq: number | null = $derived.by(() => {
     if (this.playback.atEnd) return null;
@@ -100,19 +114,8 @@ export class Playground {
     this.#heldSeq = this.#cursorSeq;
     return this.#heldSeq;
   });
-  /** Why the first broken column broke, from its own trace. */
-  readonly explanation: { column: number; at: number; explained: Explanation } | null = $derived.by(
-    () => {
-      const runs = this.result?.runs ?? [];
-      const column = runs.findIndex((r) => r.invariants.some((i) => !i.holds));
-      const run = runs[column];
-      if (!run) return null;
-      const explained = explainDivergence({ trace: run.trace, invariants: run.invariants });
-      if (!explained) return null;
-      const seq = explained.effectSeq ?? run.trace.length - 1;
-      return { column, at: run.trace[seq]?.at ?? 0, explained };
-    },
-  );
+  /** Why the first broken column broke, from its own trace; worked out with the views. */
+  explanation: Explained | null = $state.raw(null);
   /** The sentence says what diverged once the cursor has passed it. */
   readonly divergenceText: string | null = $derived(
     this.explanation && this.playback.cursorAt >= this.explanation.at
@@ -150,7 +153,8 @@ export class Playground {
       case 'done': {
         const n = this.views.length;
         const strategies = n === 1 ? '1 strategy' : `${n} strategies`;
-        return `Ran ${strategies} on seed ${this.result?.seed} in ${this.elapsedMs} ms.`;
+        // The whole update: the engine, the way back from its worker, and drawing the result.
+        return `Ran ${strategies} on seed ${this.result?.seed} and drew them in ${this.elapsedMs} ms.`;
       }
     }
   });
@@ -289,6 +293,27 @@ export class Playground {
     }
   }
 
+  /** Shapes each run into its ColumnView, one per task so the page keeps drawing; null once a newer run started. */
+  async #shape(result: RunResult, id: number): Promise<ColumnView[] | null> {
+    const info = this.scenarios.find((s) => s.id === result.scenario);
+    if (!info) return [];
+    const found = findDivergence(result.runs.map((r) => r.trace));
+    const views: ColumnView[] = [];
+    for (const [i, column] of columnsOf(info, result).entries()) {
+      await yieldToPage();
+      if (id !== this.#latest) return null;
+      const view = await ColumnView.shape(
+        column,
+        this.playback,
+        found?.seqs[i] ?? null,
+        yieldToPage,
+      );
+      if (id !== this.#latest) return null;
+      views.push(view);
+    }
+    return views;
+  }
+
   /** Asks the worker for a run; a run that finishes after a newer one started is dropped. */
   async run(): Promise<void> {
     if (this.seedError !== null || !this.scenario) return;
@@ -301,9 +326,19 @@ export class Playground {
     try {
       const result = await this.#engine.run(options);
       if (id !== this.#latest) return;
+      const views = await this.#shape(result, id);
+      if (views === null) return;
+      await yieldToPage();
+      if (id !== this.#latest) return;
+      const explanation = explain(result);
       this.result = result;
-      this.elapsedMs = Math.round(performance.now() - started);
+      this.views = views;
+      this.explanation = explanation;
       this.error = null;
+      await painted();
+      if (id !== this.#latest) return;
+      this.elapsedMs = Math.round(performance.now() - started);
+      performance.mark('twice:drawn');
       this.status = 'done';
     } catch (error) {
       if (id !== this.#latest) return;

@@ -5,11 +5,11 @@ import {
   createEngine,
   type Engine,
   type RunOptions,
-  type RunResult,
   type ScenarioInfo,
   type Snapshot,
   type SnapshotOptions,
 } from '../engine/index.ts';
+import { packResult, type PackedResult } from './packed.ts';
 import { loadSql } from './sql.ts';
 
 let ready: Promise<Engine> | undefined;
@@ -23,8 +23,9 @@ const api = {
   async scenarios(): Promise<ScenarioInfo[]> {
     return (await engine()).scenarios();
   },
-  async run(options: RunOptions): Promise<RunResult> {
-    return (await engine()).run(options);
+  /** A run for the page, in its compact form (see packed.ts); RunResult itself is the engine's contract. */
+  async run(options: RunOptions): Promise<PackedResult> {
+    return packResult((await engine()).run(options));
   },
   /** The inspector: one strategy's tables and file right after trace event `seq`; the file is handed over. */
   async snapshot(options: SnapshotOptions): Promise<Snapshot> {

@@ -2,7 +2,7 @@
 // table's size series the reaper reports.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/index.ts';
-import { columnsOf, effectsUpTo } from '../../src/ui/columns.ts';
+import { columnsOf, effectsUpTo, indexEffects } from '../../src/ui/columns.ts';
 import { loadEngine } from '../support/engine.ts';
 
 let engine: Engine;
@@ -21,9 +21,20 @@ describe('columns', () => {
     expect(charges(naive).diverges).toBe(true);
     const run = result.runs[0]!;
     const second = run.trace.filter((e) => e.kind === 'effect' && e.name === 'card-charged')[1]!;
-    expect(effectsUpTo(run, second.seq - 1)['card-charged']).toBe(1);
-    expect(effectsUpTo(run, second.seq)['card-charged']).toBe(2);
-    expect(effectsUpTo(run, null)).toEqual(run.effects);
+    const index = indexEffects(run);
+    expect(effectsUpTo(index, second.seq - 1)['card-charged']).toBe(1);
+    expect(effectsUpTo(index, second.seq)['card-charged']).toBe(2);
+    expect(effectsUpTo(index, -1)).toEqual({});
+    // run.effects lists every effect of the story, zeros included; the index only those that happened.
+    const happened = Object.fromEntries(Object.entries(run.effects).filter(([, n]) => n > 0));
+    expect(effectsUpTo(index, null)).toEqual(happened);
+    // At every event, the index agrees with counting the trace up to it.
+    for (const event of run.trace) {
+      const counted: Record<string, number> = {};
+      for (const e of run.trace)
+        if (e.seq <= event.seq && e.kind === 'effect') counted[e.name] = (counted[e.name] ?? 0) + 1;
+      expect(effectsUpTo(index, event.seq)).toEqual(counted);
+    }
   });
 
   test('the key table grows and the reaper holds it: a size series, only where a reaper reports', () => {

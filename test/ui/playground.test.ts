@@ -132,6 +132,8 @@ describe('the playground state', () => {
     p.enterSeed('3'); // fast
     // Every run has answered, the slow one last: only then is "it never replaced" shown.
     await Promise.all(runs.started);
+    // A result is published once its columns are shaped, a few tasks after the engine answers.
+    await settled(p);
     expect(runs.started).toHaveLength(3);
     expect(p.result?.seed).toBe(3);
   });

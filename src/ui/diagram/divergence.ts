@@ -70,34 +70,49 @@ export interface Divergence {
   readonly seqs: readonly (number | null)[];
 }
 
+/** A trace's events with their normal forms, skipping those that have none. */
+function* normalised(trace: readonly TraceEvent[]): Generator<{ event: TraceEvent; form: string }> {
+  for (const event of trace) {
+    const form = normalise(event);
+    if (form !== null) yield { event, form };
+  }
+}
+
+/** The event with this seq: at its own index when the trace is whole, else found by a scan. */
+function eventAt(trace: readonly TraceEvent[], seq: number): TraceEvent | undefined {
+  const direct = trace[seq];
+  return direct?.seq === seq ? direct : trace.find((e) => e.seq === seq);
+}
+
 /** The first point where several strategies' traces on one seed differ, or null if none do. */
 export function findDivergence(traces: readonly (readonly TraceEvent[])[]): Divergence | null {
   if (traces.length < 2) return null;
-  const streams = traces.map((trace) =>
-    trace.flatMap((event) => {
-      const form = normalise(event);
-      return form === null ? [] : [{ event, form }];
-    }),
-  );
-  const longest = Math.max(...streams.map((s) => s.length));
+  // Walked in step and lazily: a long run that parts early is read only up to where it parts.
+  const streams = traces.map((trace) => normalised(trace));
+  const heads = streams.map((stream) => stream.next());
+  const prior: (TraceEvent | undefined)[] = traces.map(() => undefined);
   let at = -1;
-  for (let i = 0; i < longest; i++) {
-    const first = streams[0]?.[i]?.form;
-    if (streams.some((s) => s[i]?.form !== first)) {
+  for (let i = 0; heads.some((h) => !h.done); i++) {
+    const first = heads[0]?.done ? undefined : heads[0]?.value.form;
+    if (heads.some((h) => (h.done ? undefined : h.value.form) !== first)) {
       at = i;
       break;
     }
+    heads.forEach((h, column) => {
+      if (!h.done) prior[column] = h.value.event;
+      heads[column] = streams[column]?.next() ?? h;
+    });
   }
   if (at < 0) return null;
-  const seqs = streams.map((stream, column) => {
-    const differing = stream[at]?.event;
+  const seqs = heads.map((head, column) => {
+    const differing = head.done ? undefined : head.value.event;
     if (!differing) return null;
-    const shared = stream[at - 1]?.event.seq ?? -1;
+    const shared = prior[column]?.seq ?? -1;
     // Walk back to the earliest cause still after the last shared event: the decision point.
-    const bySeq = new Map((traces[column] ?? []).map((e) => [e.seq, e]));
+    const trace = traces[column] ?? [];
     let mark = differing;
     for (let i = 0; i < 64; i++) {
-      const cause = mark.cause === undefined ? undefined : bySeq.get(mark.cause);
+      const cause = mark.cause === undefined ? undefined : eventAt(trace, mark.cause);
       if (!cause || cause.seq <= shared) break;
       mark = cause;
     }

@@ -29,9 +29,13 @@ type Event<K extends TraceEvent['kind']> = Extract<TraceEvent, { kind: K }>;
 export function layoutDiagram(trace: readonly TraceEvent[], options: LayoutOptions = {}): Diagram {
   const rowHeight = options.rowHeight ?? 26;
   const breakMs = options.breakMs ?? 1500;
-  const events = [...trace].filter((e) => e.kind !== 'choice').sort((a, b) => a.seq - b.seq);
+  const all = [...trace].filter((e) => e.kind !== 'choice').sort((a, b) => a.seq - b.seq);
+  // A run past maxRows is drawn up to there, as if it had ended: what comes later is stubs.
+  const events = all.slice(0, Math.max(0, options.maxRows ?? Infinity));
+  const lastSeq = events.at(-1)?.seq ?? -1;
+  const drawnTrace = events.length < all.length ? trace.filter((e) => e.seq <= lastSeq) : trace;
   const lanes = deriveLanes(events);
-  const rows = buildRows(events, rowHeight, breakMs, createNarrator(trace, options));
+  const rows = buildRows(events, rowHeight, breakMs, createNarrator(drawnTrace, options));
   const shapes = shapesOf(events, new ShapeKit(lanes, indexTrace(events), rows, rowHeight));
   return {
     lanes,
@@ -43,7 +47,8 @@ export function layoutDiagram(trace: readonly TraceEvent[], options: LayoutOptio
     gutter: GUTTER,
     pad: PAD,
     minWidth: minWidth(lanes, shapes),
-    summary: summarise(events, lanes),
+    summary: summarise(all, lanes),
+    undrawn: all.length - events.length,
   };
 }
 
@@ -73,11 +78,14 @@ function count<K extends TraceEvent['kind']>(
   kind: K,
   test: (e: Event<K>) => boolean = () => true,
 ): number {
-  return events.filter((e): e is Event<K> => e.kind === kind).filter(test).length;
+  let n = 0;
+  for (const e of events) if (e.kind === kind && test(e as Event<K>)) n++;
+  return n;
 }
 
 /** The figure's text alternative: what ran, what went wrong, what happened as a result. */
 function summarise(events: readonly TraceEvent[], lanes: readonly Lane[]): string {
+  // Counted over the whole run, drawn or not.
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const last = events.at(-1);
   const parts = [

@@ -143,6 +143,8 @@ export interface Diagram {
   readonly minWidth: number;
   /** The whole run in words: the figure's text alternative. */
   readonly summary: string;
+  /** Events past LayoutOptions.maxRows, left out of the drawing (0 when it shows the whole run). */
+  readonly undrawn: number;
 }
 
 export interface LayoutOptions {
@@ -152,4 +154,6 @@ export interface LayoutOptions {
   readonly breakMs?: number;
   /** The noun for one operation in sentences ("payment"); default: from the request path. */
   readonly noun?: string;
+  /** Draw at most this many events (the first ones): layout cost stays bounded; default all. */
+  readonly maxRows?: number;
 }
