@@ -107,6 +107,7 @@ export class Experiments {
       faults: state.faults,
       knobs: { ...state.knobs },
       t: state.t,
+      ...(state.schedule === undefined ? {} : { schedule: state.schedule }),
       createdAt: now,
       updatedAt: now,
       appVersion: APP_VERSION,

@@ -2,7 +2,13 @@
 // valibot; what a link may hold (story, strategies, knob ranges) is checked by url-state's parser.
 import * as v from 'valibot';
 import type { ScenarioInfo } from '../../engine/types.ts';
-import { MAX_SEED, formatHash, parseHash, type PageState } from '../url-state.ts';
+import {
+  MAX_SCHEDULE_CHARS,
+  MAX_SEED,
+  formatHash,
+  parseHash,
+  type PageState,
+} from '../url-state.ts';
 
 /** The export file's format; an import of a newer format is refused, not guessed at. */
 export const FORMAT = 'twice-experiments';
@@ -33,6 +39,8 @@ const ExperimentSchema = v.strictObject({
     v.union([v.number(), v.boolean(), v.string()]),
   ),
   t: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(9_999_999))),
+  // Optional, so saves and exports from before the explorer still import.
+  schedule: v.optional(v.pipe(v.string(), v.maxLength(MAX_SCHEDULE_CHARS))),
   createdAt: time,
   updatedAt: time,
   appVersion: text(50),
@@ -55,8 +63,16 @@ export interface ExportFile {
 
 /** What an experiment shows: the page state a link would hold. */
 export function stateOf(experiment: Experiment): PageState {
-  const { scenario, seed, strategies, faults, knobs, t } = experiment;
-  return { scenario, seed, strategies, faults, knobs, t };
+  const { scenario, seed, strategies, faults, knobs, t, schedule } = experiment;
+  return {
+    scenario,
+    seed,
+    strategies,
+    faults,
+    knobs,
+    t,
+    ...(schedule === undefined ? {} : { schedule }),
+  };
 }
 
 export function exportFile(experiments: readonly Experiment[], exportedAt: number): ExportFile {
@@ -156,6 +172,7 @@ export function sameExperiment(a: Experiment, b: Experiment): boolean {
       e.faults,
       Object.entries(e.knobs).sort(([x], [y]) => x.localeCompare(y)),
       e.t,
+      e.schedule ?? null,
       e.appVersion,
     ]);
   return key(a) === key(b);
