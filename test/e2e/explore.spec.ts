@@ -96,6 +96,8 @@ test('explore: idempotency-key holds on every schedule, naive’s counterexample
   await expect(effect(column(page, 'idempotency-key'), 'card-charged')).toHaveText('1');
   // The page says it replays a schedule, in words, and goes back to the seed's faults on request.
   const note = page.locator('[data-replaying]');
+  // Open took the reader up to the columns it opened.
+  await expect(note).toBeFocused();
   await expect(note).toContainText(first.schedule);
   await expect(note).toContainText(first.summary);
   await page.screenshot({ path: 'test-results/explore-light.png', fullPage: true });
