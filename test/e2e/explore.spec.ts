@@ -77,6 +77,8 @@ test('explore: idempotency-key holds on every schedule, naive’s counterexample
   await expect(finding).toContainText(first.detail);
 
   await finding.getByRole('button', { name: /^Open side by side/ }).click();
+  // Open takes the reader up to the note above the columns it opened.
+  await expect(page.locator('[data-replaying]')).toBeFocused();
   await expect(page).toHaveURL(new RegExp(`schedule=${first.schedule.replace(/\./g, '\\.')}`));
   // The columns replay exactly that schedule, as Node does; naive charges twice, the key once.
   const run = await expectSameAsNode(page, {
@@ -96,8 +98,6 @@ test('explore: idempotency-key holds on every schedule, naive’s counterexample
   await expect(effect(column(page, 'idempotency-key'), 'card-charged')).toHaveText('1');
   // The page says it replays a schedule, in words, and goes back to the seed's faults on request.
   const note = page.locator('[data-replaying]');
-  // Open took the reader up to the columns it opened.
-  await expect(note).toBeFocused();
   await expect(note).toContainText(first.schedule);
   await expect(note).toContainText(first.summary);
   await page.screenshot({ path: 'test-results/explore-light.png', fullPage: true });
