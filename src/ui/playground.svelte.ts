@@ -1,21 +1,22 @@
 // Playground: the page's state (what the URL holds, the latest result, one ColumnView per
 // strategy, the Playback over them) and the one place that asks the engine for runs.
 // Data flows one way: state → worker → result → views.
-import type { RunResult, ScenarioInfo } from '../engine/types.ts';
-import type { KnobValue, Suggestion } from '../scenarios/types.ts';
+import type { RunOptions, RunResult, ScenarioInfo } from '../engine/types.ts';
+import type { KnobValue, KnobValues, Suggestion } from '../scenarios/types.ts';
 import { ColumnView } from './column-view.svelte.ts';
 import { columnsOf } from './columns.ts';
 import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
 import type { EngineClient } from './engine-client.ts';
 import { Playback } from './playback.svelte.ts';
 import { painted, yieldToPage } from './tasks.ts';
-import { eventsAt, ticksOf } from './timeline.ts';
+import { eventsAt, lastAtOrBefore, ticksOf } from './timeline.ts';
 import {
   MAX_SEED,
   formatHash,
   initialState,
   parseHash,
   parseSeed,
+  shorten,
   type PageState,
 } from './url-state.ts';
 
@@ -31,6 +32,12 @@ function messageOf(error: unknown): string {
 /** Ends a message with exactly one full stop, so it reads as a sentence in the alert. */
 function sentence(text: string): string {
   return `${text.trim().replace(/[.\s]+$/, '')}.`;
+}
+
+/** The state without a replayed schedule: a new seed, story, faults or knobs means new faults. */
+function withoutSchedule(state: PageState): PageState {
+  const { scenario, seed, strategies, faults, knobs, t } = state;
+  return { scenario, seed, strategies, faults, knobs, t };
 }
 
 function randomSeed(): number {
@@ -77,6 +84,10 @@ export class Playground {
   elapsedMs: number | null = $state(null);
   /** The strategy the inspector shows ('' before it picks its first). */
   inspected = $state('');
+  /** The schedule the shown result replays (the page may already ask for another). */
+  resultSchedule: string | undefined = $state.raw(undefined);
+  /** Set when a counterexample opens: its result lands with the cursor where the columns part. */
+  #seekDivergence = false;
 
   /** The shared cursor; it lives in the link (page.t). */
   readonly playback = new Playback({
@@ -133,6 +144,15 @@ export class Playground {
       .filter((line) => line !== '')
       .join(' '),
   );
+
+  /** What the inspector's snapshots replay: the shown result's run, its schedule included. */
+  readonly snapshotOptions: RunOptions | null = $derived.by(() => {
+    const result = this.result;
+    if (!result) return null;
+    const { scenario, seed, faults, knobs } = result;
+    const schedule = this.resultSchedule;
+    return { scenario, seed, faults, knobs, ...(schedule === undefined ? {} : { schedule }) };
+  });
 
   readonly hash: string = $derived(this.scenario ? formatHash(this.page, this.scenario) : '');
 
@@ -210,16 +230,16 @@ export class Playground {
       return;
     }
     this.seedError = null;
-    if (seed !== this.page.seed) this.#set({ ...this.page, seed, t: null });
+    if (seed !== this.page.seed) this.#set({ ...withoutSchedule(this.page), seed, t: null });
   }
 
   rollDice(): void {
     this.seedError = null;
-    this.#set({ ...this.page, seed: randomSeed(), t: null });
+    this.#set({ ...withoutSchedule(this.page), seed: randomSeed(), t: null });
   }
 
   setFaults(on: boolean): void {
-    this.#set({ ...this.page, faults: on, t: null });
+    this.#set({ ...withoutSchedule(this.page), faults: on, t: null });
   }
 
   setKnob(id: string, value: KnobValue): void {
@@ -228,11 +248,11 @@ export class Playground {
     const knobs = { ...this.page.knobs };
     if (value === spec.default) delete knobs[id];
     else knobs[id] = value;
-    this.#set({ ...this.page, knobs, t: null });
+    this.#set({ ...withoutSchedule(this.page), knobs, t: null });
   }
 
   resetKnobs(): void {
-    this.#set({ ...this.page, knobs: {}, t: null });
+    this.#set({ ...withoutSchedule(this.page), knobs: {}, t: null });
   }
 
   knobValue(id: string): KnobValue | undefined {
@@ -277,6 +297,60 @@ export class Playground {
     });
   }
 
+  /**
+   * Opens a schedule from the explorer in the side-by-side view: the story's seed and knobs it
+   * was found under, the strategies that replay it, and, once the run is in, the cursor where
+   * the columns part ways.
+   */
+  openSchedule(found: {
+    readonly seed: number;
+    readonly knobs: KnobValues;
+    readonly strategies: readonly string[];
+    readonly schedule: string;
+  }): void {
+    const info = this.scenario;
+    if (!info || found.strategies.length === 0) return;
+    const knobs: Record<string, KnobValue> = {};
+    for (const spec of info.knobs) {
+      const value = found.knobs[spec.id];
+      if (value !== undefined && value !== spec.default) knobs[spec.id] = value;
+    }
+    this.problems = [];
+    this.seedError = null;
+    this.#seekDivergence = true;
+    this.#set({
+      scenario: info.id,
+      seed: found.seed,
+      strategies: [...found.strategies],
+      faults: true,
+      knobs,
+      t: null,
+      schedule: found.schedule,
+    });
+  }
+
+  /** Back to the seed's own faults. */
+  clearSchedule(): void {
+    this.#set({ ...withoutSchedule(this.page), t: null });
+  }
+
+  /** The cursor to the first moment the columns part ways, else to the first broken effect. */
+  #seekFirstDivergence(): void {
+    const ats = this.views.flatMap((view) => {
+      const seq = view.divergenceSeq;
+      const event = seq === null ? undefined : view.column.run.trace[seq];
+      return event ? [event.at] : [];
+    });
+    const at = ats.length > 0 ? Math.min(...ats) : this.explanation?.at;
+    if (at === undefined) return;
+    this.playback.seek(
+      Math.max(
+        0,
+        lastAtOrBefore(this.playback.ticks, (tick) => tick, at),
+      ),
+    );
+  }
+
   // ---- runs ----
 
   #set(state: PageState): void {
@@ -285,7 +359,8 @@ export class Playground {
       state.seed !== this.page.seed ||
       state.faults !== this.page.faults ||
       state.strategies.join() !== this.page.strategies.join() ||
-      JSON.stringify(state.knobs) !== JSON.stringify(this.page.knobs);
+      JSON.stringify(state.knobs) !== JSON.stringify(this.page.knobs) ||
+      state.schedule !== this.page.schedule;
     this.page = state;
     if (reruns) {
       this.playback.pause();
@@ -318,9 +393,16 @@ export class Playground {
   async run(): Promise<void> {
     if (this.seedError !== null || !this.scenario) return;
     const id = ++this.#latest;
-    const { scenario, seed, faults, strategies, knobs } = this.page;
+    const { scenario, seed, faults, strategies, knobs, schedule } = this.page;
     // Proxies cannot cross postMessage (DataCloneError): send a plain copy.
-    const options = $state.snapshot({ scenario, seed, faults, strategies, knobs });
+    const options = $state.snapshot({
+      scenario,
+      seed,
+      faults,
+      strategies,
+      knobs,
+      ...(schedule === undefined ? {} : { schedule }),
+    });
     this.status = 'running';
     const started = performance.now();
     try {
@@ -334,14 +416,28 @@ export class Playground {
       this.result = result;
       this.views = views;
       this.explanation = explanation;
+      this.resultSchedule = schedule;
       this.error = null;
       await painted();
       if (id !== this.#latest) return;
       this.elapsedMs = Math.round(performance.now() - started);
       performance.mark('twice:drawn');
       this.status = 'done';
+      if (this.#seekDivergence) this.#seekFirstDivergence();
+      this.#seekDivergence = false;
     } catch (error) {
       if (id !== this.#latest) return;
+      this.#seekDivergence = false;
+      // A schedule that does not fit (a bad link, a strategy without its step) is refused by
+      // name; the rest of the state stays and runs with the seed's own faults.
+      if (schedule !== undefined) {
+        this.problems = [
+          ...this.problems,
+          `The schedule “${shorten(schedule)}” was refused: ${sentence(messageOf(error))} The seed’s own faults are shown.`,
+        ];
+        this.#set(withoutSchedule(this.page));
+        return;
+      }
       this.error = `The run failed: ${sentence(messageOf(error))}`;
       this.status = 'failed';
     }

@@ -18,6 +18,8 @@ export interface PageState {
   readonly t: number | null;
   /** "How often?": seeds per batch and the sweep; absent when the link sets neither. */
   readonly often?: OftenState;
+  /** A schedule the run replays instead of the seed's faults (the explorer's text); absent: none. */
+  readonly schedule?: string;
 }
 
 export interface ParsedState {
@@ -113,7 +115,17 @@ function parseKnob(
   }
 }
 
-const KEYS = ['scenario', 'seed', 'strategies', 'faults', 't'];
+const KEYS = ['scenario', 'seed', 'strategies', 'faults', 't', 'schedule'];
+
+/** The longest schedule text a link may carry: a few faults and orderings are far shorter. */
+export const MAX_SCHEDULE_CHARS = 2000;
+/** A schedule's text as the engine writes it: `v1`, then `~` and an entry per decision, URL-safe. */
+const SCHEDULE = /^v1(?:~[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)*$/;
+
+/** Whether text has a schedule's form; whether it fits the story only a run can tell. */
+export function isScheduleText(text: string): boolean {
+  return text.length <= MAX_SCHEDULE_CHARS && SCHEDULE.test(text);
+}
 
 /** Reads a hash like `#scenario=…&seed=42&strategies=a,b&faults=1&k.retries=3&t=17`. */
 export function parseHash(
@@ -232,6 +244,17 @@ export function parseHash(
 
   const often = readOften(params, info, shorten);
   problems.push(...often.problems);
+  let schedule: string | undefined;
+  const scheduleText = params.get('schedule');
+  if (scheduleText !== null) {
+    if (!isScheduleText(scheduleText))
+      problems.push(
+        `The schedule “${shorten(scheduleText)}” is not a schedule from the explorer; the seed’s own faults are shown.`,
+      );
+    else if (!faults)
+      problems.push('A schedule replays faults, so it needs faults on; it was left out.');
+    else schedule = scheduleText;
+  }
 
   for (const name of counts.keys())
     if (!KEYS.includes(name) && !OFTEN_KEYS.includes(name) && !name.startsWith('k.'))
@@ -245,6 +268,7 @@ export function parseHash(
     knobs,
     t,
     ...(often.often ? { often: often.often } : {}),
+    ...(schedule ? { schedule } : {}),
   });
 }
 
@@ -260,8 +284,9 @@ export function formatHash(state: PageState, info: ScenarioInfo): string {
     if (value === undefined || value === spec.default) continue;
     params.set(`k.${spec.id}`, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
+  if (state.schedule !== undefined) params.set('schedule', state.schedule);
   if (state.t !== null) params.set('t', String(state.t));
   writeOften(params, state.often);
-  // Commas read better than %2C in a link someone pastes into a review.
-  return `#${params.toString().replace(/%2C/g, ',')}`;
+  // Commas read better than %2C in a link someone pastes into a review; a schedule's ~ too.
+  return `#${params.toString().replace(/%2C/g, ',').replace(/%7E/g, '~')}`;
 }

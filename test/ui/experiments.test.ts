@@ -115,6 +115,34 @@ describe('export and import', () => {
     expect(reasons[4]).toMatch(/no strategy “teleport”/);
   });
 
+  test('a save that replays a schedule keeps it; one without imports as before; a bad one is refused', () => {
+    const good = fc.sample(experiment(), { numRuns: 1, seed: 4 })[0]!;
+    const plr = {
+      ...good,
+      scenario: 'payment-lost-response',
+      strategies: ['naive'],
+      knobs: {},
+      faults: true,
+    };
+    // Saves from before the explorer hold no schedule at all.
+    const old = plr;
+    expect('schedule' in old).toBe(false);
+    const replay = { ...plr, id: 'r', schedule: 'v1~n.o1.a1.d' };
+    const checked = checkImport(
+      asFile([old, replay, { ...plr, id: 'x', title: 'bad schedule', schedule: 'nope' }]),
+      scenarios,
+    );
+    expect(checked.accepted).toEqual([old, replay]);
+    expect(stateOf(replay).schedule).toBe('v1~n.o1.a1.d');
+    expect('schedule' in stateOf(old)).toBe(false);
+    expect(checked.refused.map((r) => [r.title, r.reasons.join(' | ')])).toEqual([
+      [
+        'bad schedule',
+        'The schedule “nope” is not a schedule from the explorer; the seed’s own faults are shown.',
+      ],
+    ]);
+  });
+
   test('a newer format or a file that is not ours is refused whole', () => {
     expect(checkImport(asFile([], { version: 2 }), scenarios).fileError).toMatch(
       /format version 2.*reads up to 1/,

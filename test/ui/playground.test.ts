@@ -163,3 +163,72 @@ describe('the playground state', () => {
     expect(p.page.strategies).toEqual(['check-then-insert']);
   });
 });
+
+describe('a schedule from the explorer', () => {
+  const SCHEDULE = 'v1~n.o1.a1.d';
+
+  test('opens side by side with the cursor where the columns part; seed, faults and knobs clear it', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=12');
+    await settled(p);
+    p.openSchedule({
+      seed: 7,
+      knobs: { ...p.result!.knobs, retries: 2 },
+      strategies: ['naive', 'idempotency-key'],
+      schedule: SCHEDULE,
+    });
+    await settled(p);
+    const replayed = engine.run({
+      scenario: 'payment-lost-response',
+      seed: 7,
+      knobs: { retries: 2 },
+      schedule: SCHEDULE,
+    });
+    expect(p.result?.runs.map((r) => r.traceHash)).toEqual(replayed.runs.map((r) => r.traceHash));
+    // Only the knob that differs from the story's default is kept in the link.
+    expect(p.page.knobs).toEqual({ retries: 2 });
+    expect(p.hash).toContain(`&schedule=${SCHEDULE}&t=`);
+    expect(p.snapshotOptions).toMatchObject({ seed: 7, schedule: SCHEDULE });
+    const parted = Math.min(
+      ...p.views.map((v) => v.column.run.trace[v.divergenceSeq ?? -1]?.at ?? Infinity),
+    );
+    expect(p.playback.cursorAt).toBe(parted);
+    expect(p.playback.atEnd).toBe(false);
+
+    p.clearSchedule();
+    await settled(p);
+    expect(p.page.schedule).toBeUndefined();
+    expect(p.snapshotOptions?.schedule).toBeUndefined();
+    for (const change of [
+      () => p.enterSeed('8'),
+      () => p.rollDice(),
+      () => p.setFaults(false),
+      () => p.setKnob('retries', 1),
+      () => p.resetKnobs(),
+    ]) {
+      p.openSchedule({ seed: 7, knobs: {}, strategies: ['naive'], schedule: SCHEDULE });
+      expect(p.page.schedule).toBe(SCHEDULE);
+      change();
+      expect(p.page.schedule).toBeUndefined();
+    }
+  });
+
+  test('a schedule the run refuses is said among the link’s problems; the rest of the link stays', async () => {
+    const p = new Playground(client());
+    await p.start('#scenario=payment-lost-response&seed=12&k.retries=2&schedule=v1~n.o9.a1.c0.r');
+    await settled(p);
+    await settled(p);
+    expect(p.status).toBe('done');
+    expect(p.page).toMatchObject({ seed: 12, knobs: { retries: 2 } });
+    expect(p.page.schedule).toBeUndefined();
+    expect(p.resultSchedule).toBeUndefined();
+    expect(p.problems).toHaveLength(1);
+    expect(p.problems[0]).toMatch(
+      /^The schedule “v1~n\.o9\.a1\.c0\.r” was refused: .*never reached.*\. The seed’s own faults are shown\.$/,
+    );
+    expect(p.result?.runs[0]?.traceHash).toBe(
+      engine.run({ scenario: 'payment-lost-response', seed: 12, knobs: { retries: 2 } }).runs[0]
+        ?.traceHash,
+    );
+  });
+});

@@ -3,7 +3,13 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ScenarioInfo } from '../../src/engine/index.ts';
-import { formatHash, initialState, parseHash, type PageState } from '../../src/ui/url-state.ts';
+import {
+  formatHash,
+  initialState,
+  parseHash,
+  shorten,
+  type PageState,
+} from '../../src/ui/url-state.ts';
 import { loadEngine } from '../support/engine.ts';
 import { validPageState } from '../support/page-state.ts';
 
@@ -247,5 +253,49 @@ describe('any hash at all', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('a schedule in the link', () => {
+  const LINK = '#scenario=payment-lost-response&seed=12&strategies=naive,idempotency-key&faults=1';
+
+  test('round-trips with its ~ unescaped, before the cursor', () => {
+    const hash = `${LINK}&schedule=v1~n.o1.a1.c0.r~O.15.1.1&t=3`;
+    const parsed = parseHash(hash, scenarios, FALLBACK);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.state.schedule).toBe('v1~n.o1.a1.c0.r~O.15.1.1');
+    expect(formatHash(parsed.state, story(FALLBACK))).toBe(hash);
+    // The fault-free schedule is a schedule too.
+    expect(parseHash(`${LINK}&schedule=v1`, scenarios, FALLBACK).state.schedule).toBe('v1');
+    // Without one, the state has none.
+    expect('schedule' in parseHash(LINK, scenarios, FALLBACK).state).toBe(false);
+  });
+
+  test('a text that is not a schedule is left out and said; so is one with faults off', () => {
+    for (const bad of [
+      'hello',
+      'v2~n.o1',
+      'v1~',
+      'v1~n..r',
+      'v1~n.o1 r',
+      `v1~${'a'.repeat(2000)}`,
+    ]) {
+      const parsed = parseHash(`${LINK}&schedule=${encodeURIComponent(bad)}`, scenarios, FALLBACK);
+      expect(parsed.state.schedule, bad).toBeUndefined();
+      expect(parsed.state.seed).toBe(12);
+      expect(parsed.problems, bad).toEqual([
+        `The schedule “${shorten(bad)}” is not a schedule from the explorer; the seed’s own faults are shown.`,
+      ]);
+    }
+    const off = parseHash(
+      '#scenario=payment-lost-response&faults=0&schedule=v1~n.o1.a1.c0.r',
+      scenarios,
+      FALLBACK,
+    );
+    expect(off.state).toMatchObject({ faults: false });
+    expect(off.state.schedule).toBeUndefined();
+    expect(off.problems).toEqual([
+      'A schedule replays faults, so it needs faults on; it was left out.',
+    ]);
   });
 });

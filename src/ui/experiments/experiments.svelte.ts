@@ -108,6 +108,7 @@ export class Experiments {
       knobs: { ...state.knobs },
       t: state.t,
       ...(state.often ? { often: $state.snapshot(state.often) } : {}),
+      ...(state.schedule === undefined ? {} : { schedule: state.schedule }),
       createdAt: now,
       updatedAt: now,
       appVersion: APP_VERSION,

@@ -3,7 +3,13 @@
 import * as v from 'valibot';
 import type { ScenarioInfo } from '../../engine/types.ts';
 import { MAX_SEEDS, MAX_STEPS } from '../often/often-link.ts';
-import { MAX_SEED, formatHash, parseHash, type PageState } from '../url-state.ts';
+import {
+  MAX_SCHEDULE_CHARS,
+  MAX_SEED,
+  formatHash,
+  parseHash,
+  type PageState,
+} from '../url-state.ts';
 
 /** The export file's format; an import of a newer format is refused, not guessed at. */
 export const FORMAT = 'twice-experiments';
@@ -48,6 +54,8 @@ const ExperimentSchema = v.strictObject({
       ),
     }),
   ),
+  // Optional, so saves and exports from before the explorer still import.
+  schedule: v.optional(v.pipe(v.string(), v.maxLength(MAX_SCHEDULE_CHARS))),
   createdAt: time,
   updatedAt: time,
   appVersion: text(50),
@@ -70,8 +78,17 @@ export interface ExportFile {
 
 /** What an experiment shows: the page state a link would hold. */
 export function stateOf(experiment: Experiment): PageState {
-  const { scenario, seed, strategies, faults, knobs, t, often } = experiment;
-  return { scenario, seed, strategies, faults, knobs, t, ...(often ? { often } : {}) };
+  const { scenario, seed, strategies, faults, knobs, t, often, schedule } = experiment;
+  return {
+    scenario,
+    seed,
+    strategies,
+    faults,
+    knobs,
+    t,
+    ...(often ? { often } : {}),
+    ...(schedule === undefined ? {} : { schedule }),
+  };
 }
 
 export function exportFile(experiments: readonly Experiment[], exportedAt: number): ExportFile {
@@ -172,6 +189,7 @@ export function sameExperiment(a: Experiment, b: Experiment): boolean {
       Object.entries(e.knobs).sort(([x], [y]) => x.localeCompare(y)),
       e.t,
       e.often ?? null,
+      e.schedule ?? null,
       e.appVersion,
     ]);
   return key(a) === key(b);
