@@ -36,8 +36,10 @@ function sentence(text: string): string {
 
 /** The state without a replayed schedule: a new seed, story, faults or knobs means new faults. */
 function withoutSchedule(state: PageState): PageState {
-  const { scenario, seed, strategies, faults, knobs, t } = state;
-  return { scenario, seed, strategies, faults, knobs, t };
+  // Everything else stays, How often?'s settings included.
+  const rest = { ...state };
+  delete rest.schedule;
+  return rest;
 }
 
 function randomSeed(): number {
