@@ -1,0 +1,103 @@
+// A worker that dies (a crash, out of memory) fails only the call in flight, with words; the next call starts a new one, and the page keeps its state.
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Engine, RunOptions } from '../../src/engine/index.ts';
+import { unpackResult, type EngineClient } from '../../src/ui/engine-client.ts';
+import { Playground } from '../../src/ui/playground.svelte.ts';
+import { Supervisor } from '../../src/ui/supervisor.ts';
+import { packResult } from '../../src/worker/packed.ts';
+import { loadEngine } from '../support/engine.ts';
+import { fakeWorker, type FakeWorker } from '../support/worker.ts';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await loadEngine();
+});
+
+/** The engine worker's API on the real engine; `hang` makes the next run never answer, as a worker stuck before it dies. */
+function engineApi(control: { hang: boolean }) {
+  return {
+    scenarios: async () => engine.scenarios(),
+    run: (options: RunOptions) =>
+      control.hang
+        ? new Promise<never>(() => undefined)
+        : Promise.resolve(packResult(engine.run(options))),
+  };
+}
+
+/** The page's engine client, as engine-client.ts builds it, over in-thread workers it can crash. */
+function supervised() {
+  const control = { hang: false };
+  const workers: FakeWorker[] = [];
+  const supervisor = new Supervisor<ReturnType<typeof engineApi>>(() => {
+    const worker = fakeWorker(engineApi(control));
+    workers.push(worker);
+    return worker;
+  }, 'engine');
+  const client: EngineClient = {
+    scenarios: () => supervisor.call((remote) => remote.scenarios()),
+    run: async (options) => unpackResult(await supervisor.call((remote) => remote.run(options))),
+  };
+  return { client, control, workers };
+}
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(done()).toBe(true);
+}
+
+describe('a worker that dies', () => {
+  test('fails the call in flight with words; the next call gets a new worker that answers', async () => {
+    const { client, control, workers } = supervised();
+    const options = { scenario: 'payment-lost-response', seed: 3 };
+    expect((await client.run(options)).seed).toBe(3);
+    control.hang = true;
+    const lost = client.run(options);
+    await new Promise((r) => setTimeout(r, 5));
+    workers[0]?.crash();
+    await expect(lost).rejects.toThrow(
+      'The engine stopped (it crashed or ran out of memory); a new one starts with the next request',
+    );
+    expect(workers[0]?.ended()).toBe(true);
+    control.hang = false;
+    const next = await client.run(options);
+    expect(workers).toHaveLength(2);
+    expect(next.runs.map((r) => r.traceHash)).toEqual(
+      engine.run(options).runs.map((r) => r.traceHash),
+    );
+  });
+
+  test('the page says so, keeps its state and its last result, and runs again on the next change', async () => {
+    const { client, control, workers } = supervised();
+    const p = new Playground(client);
+    await p.start('#scenario=payment-lost-response&seed=42&k.retries=2');
+    await until(() => p.status === 'done');
+    const shown = p.result;
+    const hash = p.hash;
+
+    control.hang = true;
+    p.enterSeed('43');
+    await until(() => p.status === 'running');
+    await new Promise((r) => setTimeout(r, 5));
+    workers[0]?.crash();
+    await until(() => p.status === 'failed');
+    expect(p.error).toMatch(
+      /^The run failed: The engine stopped \(it crashed or ran out of memory\)/,
+    );
+    // The state the reader set is kept (the link says seed 43), and the last result stays shown.
+    expect(p.page.seed).toBe(43);
+    expect(p.page.knobs).toEqual({ retries: 2 });
+    expect(p.hash).toBe(hash.replace('seed=42', 'seed=43'));
+    expect(p.result).toBe(shown);
+
+    control.hang = false;
+    p.enterSeed('44');
+    await until(() => p.status === 'done');
+    expect(workers).toHaveLength(2);
+    expect(p.error).toBeNull();
+    expect(p.result?.runs.map((r) => r.traceHash)).toEqual(
+      engine
+        .run({ scenario: 'payment-lost-response', seed: 44, knobs: { retries: 2 } })
+        .runs.map((r) => r.traceHash),
+    );
+  });
+});
