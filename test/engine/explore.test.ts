@@ -40,6 +40,32 @@ describe('explore counts every schedule once', () => {
     expect(counts(result)).toEqual([3]);
     expect(result.strategies[0]?.holds).toBe(true);
   });
+
+  test('an ordering counts as a schedule of no faults: two clicks due at one moment give 2', async () => {
+    // With the timing lined up (as check-then-insert's exposedIn has it), the fault-free run has
+    // one tie: at 15 ms click 1's next step and click 2's arrival are both due. Click 2 first
+    // finds the key claimed, and that run has no further tie. So {} and {click 2 first}: 2.
+    const knobs = { clickGapMs: 10, latencyMs: 5, latencySpreadMs: 0, stepMs: 10 };
+    const story = 'double-click-checkout';
+    const result = await engine.explore({
+      scenario: story,
+      knobs,
+      strategies: ['idempotency-key'],
+      maxFaults: 0,
+    });
+    expect(counts(result)).toEqual([2]);
+    expect(result.complete).toBe(true);
+    const ties = (schedule: string) =>
+      engine
+        .run({ scenario: story, knobs, strategies: ['idempotency-key'], schedule })
+        .runs[0]?.trace.flatMap((e) =>
+          e.kind === 'choice' && e.label.startsWith('order/')
+            ? [`${e.label}=${String(e.value)}`]
+            : [],
+        );
+    expect(ties('v1')).toEqual(['order/15/1=0']);
+    expect(ties('v1~O.15.1.1')).toEqual(['order/15/1=1']);
+  });
 });
 
 describe('counterexamples', () => {
