@@ -119,18 +119,27 @@ describe('counterexamples', () => {
   });
 
   test('fewest faults first: a schedule with f faults is never reported when one with fewer breaks', async () => {
-    // Each counterexample at bound 2 is the one found at bound 1 (the search reaches every
-    // 1-fault schedule before any 2-fault one), or has 2 faults when bound 1 found none.
+    // Each counterexample at bound 2 is the one found at the bound of its own fault count, and
+    // no search with a lower bound finds that invariant broken at all: a minimal one.
     for (const story of [scenario, 'auto-increment-dedupe']) {
-      const one = await engine.explore({ scenario: story, maxFaults: 1 });
-      const two = await engine.explore({ scenario: story, maxFaults: 2 });
-      expect(two.complete).toBe(true);
-      for (const s of two.strategies) {
-        const before = one.strategies.find((x) => x.strategy === s.strategy);
+      const bounded = await Promise.all(
+        [0, 1, 2].map((maxFaults) => engine.explore({ scenario: story, maxFaults })),
+      );
+      const two = bounded[2];
+      expect(two?.complete).toBe(true);
+      // Not vacuous: some counterexample needs a fault, so a lower bound is checked.
+      expect(two?.strategies.some((s) => s.counterexamples.some((c) => c.faults > 0))).toBe(true);
+      for (const s of two?.strategies ?? []) {
+        const at = (bound: number, invariant: string) =>
+          bounded[bound]?.strategies
+            .find((x) => x.strategy === s.strategy)
+            ?.counterexamples.find((x) => x.invariant === invariant);
         for (const c of s.counterexamples) {
-          const earlier = before?.counterexamples.find((x) => x.invariant === c.invariant);
-          if (earlier) expect(c).toEqual(earlier);
-          else expect(c.faults).toBe(2);
+          expect(at(c.faults, c.invariant), `${story} ${s.strategy} ${c.invariant}`).toEqual(c);
+          for (let fewer = 0; fewer < c.faults; fewer++)
+            expect(at(fewer, c.invariant), `${s.strategy} ${c.invariant} at ${fewer}`).toBe(
+              undefined,
+            );
         }
       }
     }
