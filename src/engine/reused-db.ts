@@ -18,11 +18,14 @@ import { CheckStatements, attachFactsSchemas } from './checks.ts';
 import {
   checkOutcome,
   runStrategyOn,
+  setUp,
+  type Setup,
   type StrategyJob,
   type StrategyOutcome,
 } from './run-strategy.ts';
 import { TableReader } from './tables.ts';
 import type { InvariantResult, Table } from './types.ts';
+import type { World } from '../sim/simulation.ts';
 
 interface Reused {
   readonly db: OpenDb;
@@ -31,6 +34,52 @@ interface Reused {
   tables: TableReader | undefined;
   /** Whether a run has happened in the held transaction. */
   used: boolean;
+  /** The last run's world and handler, and what they were made for (setupKey). */
+  setup: { readonly key: SetupKey; readonly setup: Setup } | undefined;
+}
+
+/** What a run's setup depends on (setUp): the strategy is the database's own. */
+interface SetupKey {
+  readonly scenario: StrategyJob['scenario'];
+  readonly knobs: string;
+  readonly faults: boolean;
+  readonly operations: number | undefined;
+  readonly world: ((world: World) => World) | undefined;
+}
+
+const keyOf = (job: StrategyJob): SetupKey => ({
+  scenario: job.scenario,
+  knobs: JSON.stringify(job.knobs),
+  faults: job.faults,
+  operations: job.operations,
+  world: job.explore?.world,
+});
+
+const sameKey = (a: SetupKey, b: SetupKey) =>
+  a.scenario === b.scenario &&
+  a.knobs === b.knobs &&
+  a.faults === b.faults &&
+  a.operations === b.operations &&
+  a.world === b.world;
+
+/**
+ * The world and handler for `job`: the last run's when it was made for the same story, knobs,
+ * faults, operations and world (a batch's seeds, an exploration's schedules), else new ones.
+ * Making them was a tenth of a schedule's time. A kept handler is told restart() first: a
+ * handler's in-memory state is what a restart forgets (the Handler port), so it starts the run
+ * as a new one would; what it keeps in the database the rollback has put back.
+ */
+function setupFor(reused: Reused, job: StrategyJob): Setup {
+  const key = keyOf(job);
+  const kept = reused.setup;
+  if (kept && sameKey(kept.key, key)) {
+    kept.setup.handler.restart();
+    return kept.setup;
+  }
+  reused.setup = undefined;
+  const setup = setUp(reused.db, job);
+  reused.setup = { key, setup };
+  return setup;
 }
 
 function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
@@ -41,7 +90,13 @@ function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
     // is refused inside a transaction.
     attachFactsSchemas(db.database);
     db.hold();
-    return { db, checks: new CheckStatements(db.database), tables: undefined, used: false };
+    return {
+      db,
+      checks: new CheckStatements(db.database),
+      tables: undefined,
+      used: false,
+      setup: undefined,
+    };
   } catch (error) {
     db.close();
     throw error;
@@ -83,7 +138,7 @@ export class ReusedDbs {
     try {
       if (reused.used) reused.db.undo();
       reused.used = true;
-      const outcome = runStrategyOn(reused.db, job);
+      const outcome = runStrategyOn(reused.db, job, setupFor(reused, job));
       const invariants = checkOutcome(outcome, job, reused.checks);
       const { database } = reused.db;
       const tables = () => (reused.tables ??= new TableReader(database)).read();
