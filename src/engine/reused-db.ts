@@ -34,14 +34,16 @@ interface Reused {
   tables: TableReader | undefined;
   /** Whether a run has happened in the held transaction. */
   used: boolean;
-  /** The last run's world and handler, and what they were made for (setupKey). */
+  /** The last run's world and handler, and what they were made for. */
   setup: { readonly key: SetupKey; readonly setup: Setup } | undefined;
 }
 
 /** What a run's setup depends on (setUp): the strategy is the database's own. */
 interface SetupKey {
   readonly scenario: StrategyJob['scenario'];
-  readonly knobs: string;
+  readonly knobs: StrategyJob['knobs'];
+  /** The knobs' JSON: a caller may pass equal knobs in a new object. */
+  readonly knobsText: string;
   readonly faults: boolean;
   readonly operations: number | undefined;
   readonly world: ((world: World) => World) | undefined;
@@ -49,18 +51,19 @@ interface SetupKey {
 
 const keyOf = (job: StrategyJob): SetupKey => ({
   scenario: job.scenario,
-  knobs: JSON.stringify(job.knobs),
+  knobs: job.knobs,
+  knobsText: JSON.stringify(job.knobs),
   faults: job.faults,
   operations: job.operations,
   world: job.explore?.world,
 });
 
-const sameKey = (a: SetupKey, b: SetupKey) =>
-  a.scenario === b.scenario &&
-  a.knobs === b.knobs &&
-  a.faults === b.faults &&
-  a.operations === b.operations &&
-  a.world === b.world;
+const fits = (key: SetupKey, job: StrategyJob) =>
+  key.scenario === job.scenario &&
+  key.faults === job.faults &&
+  key.operations === job.operations &&
+  key.world === job.explore?.world &&
+  (key.knobs === job.knobs || key.knobsText === JSON.stringify(job.knobs));
 
 /**
  * The world and handler for `job`: the last run's when it was made for the same story, knobs,
@@ -70,15 +73,14 @@ const sameKey = (a: SetupKey, b: SetupKey) =>
  * as a new one would; what it keeps in the database the rollback has put back.
  */
 function setupFor(reused: Reused, job: StrategyJob): Setup {
-  const key = keyOf(job);
   const kept = reused.setup;
-  if (kept && sameKey(kept.key, key)) {
+  if (kept && fits(kept.key, job)) {
     kept.setup.handler.restart();
     return kept.setup;
   }
   reused.setup = undefined;
   const setup = setUp(reused.db, job);
-  reused.setup = { key, setup };
+  reused.setup = { key: keyOf(job), setup };
   return setup;
 }
 

@@ -16,7 +16,7 @@ import {
   type RunFacts,
   attachFacts,
   checkInvariants,
-  fillFacts,
+  insertFacts,
 } from './checks.ts';
 import type { InvariantResult } from './types.ts';
 
@@ -206,7 +206,7 @@ export function checkOutcome(
   const { scenario, knobs } = job;
   if (statements) {
     // Only the facts tables the story's invariants name: the others could change no verdict.
-    fillFacts(statements, factsOf(outcome), statements.factsReadBy(scenario.invariants));
+    insertFacts(statements, factsOf(outcome), statements.factsReadBy(scenario.invariants));
     return checkInvariants(statements, scenario.invariants, knobs);
   }
   const once = new CheckStatements(outcome.database);
