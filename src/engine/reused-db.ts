@@ -9,7 +9,8 @@
 // and the next run starts with its ROLLBACK: SQLite puts back every page the run changed, so the
 // next run meets the image's database exactly (rowids, AUTOINCREMENT counters, free pages), and
 // no step's commit writes pages to sql.js's in-memory file. Emptying every table the run filled
-// instead (the first version) cost a tenth of a run in probes and DELETEs.
+// instead (the first version) cost a tenth of a run in probes and DELETEs. The run's world and
+// handler are kept too, while runs come for the same story and knobs (setupFor).
 // test/engine/reused-db.test.ts holds this to byte-identical traces, tables and verdicts.
 
 import type { SqlJsStatic } from 'sql.js';
@@ -75,6 +76,9 @@ const fits = (key: SetupKey, job: StrategyJob) =>
 function setupFor(reused: Reused, job: StrategyJob): Setup {
   const kept = reused.setup;
   if (kept && fits(kept.key, job)) {
+    // Equal knobs in a new object (each explore() or batch() call validates its own): keyed by
+    // this one now, so the runs that follow match by identity.
+    if (kept.key.knobs !== job.knobs) reused.setup = { key: keyOf(job), setup: kept.setup };
     kept.setup.handler.restart();
     return kept.setup;
   }
