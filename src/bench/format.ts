@@ -58,5 +58,9 @@ export function formatWorkerTable(rows: readonly WorkerRow[]): string {
 
 /** The explorer's line (Node and browser). */
 export function formatExplore(e: ExploreBench): string {
-  return `Explorer — ${e.scenario}, maxFaults ${e.maxFaults}, naive + idempotency-key: ${e.schedules} schedules (${e.complete ? 'complete' : 'cut'}), ${e.passes} times in ${e.ms} ms, ${e.schedulesPerSec} schedules/s`;
+  const cpu =
+    e.cpuMs === undefined
+      ? ''
+      : `; CPU ${e.cpuMs} ms, ${e.schedulesPerCpuSec} schedules per CPU second`;
+  return `Explorer — ${e.scenario}, maxFaults ${e.maxFaults}, naive + idempotency-key: ${e.schedules} schedules (${e.complete ? 'complete' : 'cut'}), ${e.passes} times after ${e.warmups} untimed, in ${e.ms} ms, ${e.schedulesPerSec} schedules/s${cpu}`;
 }

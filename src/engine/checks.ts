@@ -145,10 +145,30 @@ export function attachFacts(statements: CheckStatements, facts: RunFacts): void 
 }
 
 /**
- * Fills the attached (and empty) facts tables with one run's facts, in one transaction; with
- * `only`, just those tables (factsReadBy).
+ * Fills the attached (and empty) facts tables with one run's facts, in one transaction (a
+ * savepoint: on its own it is a transaction, inside a held one it nests).
  */
-export function fillFacts(
+function fillFacts(statements: CheckStatements, facts: RunFacts): void {
+  // Cached like the inserts: database.run() would parse them again every run.
+  const control = (sql: string) => statements.get(sql).run();
+  control('SAVEPOINT facts');
+  try {
+    insertFacts(statements, facts);
+    control('RELEASE facts');
+  } catch (error) {
+    control('ROLLBACK TO facts');
+    control('RELEASE facts');
+    throw error;
+  }
+}
+
+/**
+ * Inserts one run's facts into the attached (and empty) facts tables, with no transaction of its
+ * own: a reused database's run (reused-db.ts) is inside its held transaction already, and a
+ * throw there drops the database, so a savepoint around the facts would only cost two
+ * statements a run. With `only`, just those tables (factsReadBy).
+ */
+export function insertFacts(
   statements: CheckStatements,
   facts: RunFacts,
   only?: ReadonlySet<string>,
@@ -156,46 +176,35 @@ export function fillFacts(
   const insertAll = (table: string, rows: () => readonly SqlValue[][]) => {
     if (!only || only.has(table)) insertRows(statements, table, rows());
   };
-  // Cached like the inserts: database.run() would parse them again every run. A savepoint, not
-  // BEGIN: on its own it is a transaction, and inside a held one (reused-db.ts) it nests.
-  const control = (sql: string) => statements.get(sql).run();
-  control('SAVEPOINT facts');
-  try {
-    insertAll('psp.charges', () =>
-      facts.ledger.map((c) => [c.id, c.intent, c.amountCents, c.key, c.at]),
-    );
-    insertAll('airline.bookings', () =>
-      (facts.bookings ?? []).map((b) => [b.id, b.intent, b.seat, b.amountCents, b.key, b.at]),
-    );
-    insertAll('run.answers', () =>
-      facts.answers.map((a) => {
-        const body =
-          typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : {};
-        return [
-          a.op,
-          a.attempt,
-          a.client,
-          a.status,
-          a.replayed ? 1 : 0,
-          text(body.order),
-          text(a.asked.intent),
-          integer(a.asked.amount_cents),
-          JSON.stringify(a.asked),
-        ];
-      }),
-    );
-    insertAll('run.effects', () => facts.effectLog.map((e) => [e.name, e.subject, e.at]));
-    insertAll('run.attempts', () => (facts.attempts ?? []).map((a) => [a.layer, a.op, a.at]));
-    insertAll('run.outcomes', () =>
-      facts.operations.map((o) => [o.op, o.result, o.attempts, o.status]),
-    );
-    insertAll('run.meta', () => [[facts.config.leaseMs, facts.config.retentionMs, facts.endedAt]]);
-    control('RELEASE facts');
-  } catch (error) {
-    control('ROLLBACK TO facts');
-    control('RELEASE facts');
-    throw error;
-  }
+  insertAll('psp.charges', () =>
+    facts.ledger.map((c) => [c.id, c.intent, c.amountCents, c.key, c.at]),
+  );
+  insertAll('airline.bookings', () =>
+    (facts.bookings ?? []).map((b) => [b.id, b.intent, b.seat, b.amountCents, b.key, b.at]),
+  );
+  insertAll('run.answers', () =>
+    facts.answers.map((a) => {
+      const body =
+        typeof a.body === 'object' && a.body !== null ? (a.body as Record<string, unknown>) : {};
+      return [
+        a.op,
+        a.attempt,
+        a.client,
+        a.status,
+        a.replayed ? 1 : 0,
+        text(body.order),
+        text(a.asked.intent),
+        integer(a.asked.amount_cents),
+        JSON.stringify(a.asked),
+      ];
+    }),
+  );
+  insertAll('run.effects', () => facts.effectLog.map((e) => [e.name, e.subject, e.at]));
+  insertAll('run.attempts', () => (facts.attempts ?? []).map((a) => [a.layer, a.op, a.at]));
+  insertAll('run.outcomes', () =>
+    facts.operations.map((o) => [o.op, o.result, o.attempts, o.status]),
+  );
+  insertAll('run.meta', () => [[facts.config.leaseMs, facts.config.retentionMs, facts.endedAt]]);
 }
 
 function rowsOf(statements: CheckStatements, sql: string): Row[] {

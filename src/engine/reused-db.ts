@@ -9,7 +9,8 @@
 // and the next run starts with its ROLLBACK: SQLite puts back every page the run changed, so the
 // next run meets the image's database exactly (rowids, AUTOINCREMENT counters, free pages), and
 // no step's commit writes pages to sql.js's in-memory file. Emptying every table the run filled
-// instead (the first version) cost a tenth of a run in probes and DELETEs.
+// instead (the first version) cost a tenth of a run in probes and DELETEs. The run's world and
+// handler are kept too, while runs come for the same story and knobs (setupFor).
 // test/engine/reused-db.test.ts holds this to byte-identical traces, tables and verdicts.
 
 import type { SqlJsStatic } from 'sql.js';
@@ -18,11 +19,14 @@ import { CheckStatements, attachFactsSchemas } from './checks.ts';
 import {
   checkOutcome,
   runStrategyOn,
+  setUp,
+  type Setup,
   type StrategyJob,
   type StrategyOutcome,
 } from './run-strategy.ts';
 import { TableReader } from './tables.ts';
 import type { InvariantResult, Table } from './types.ts';
+import type { World } from '../sim/simulation.ts';
 
 interface Reused {
   readonly db: OpenDb;
@@ -31,6 +35,57 @@ interface Reused {
   tables: TableReader | undefined;
   /** Whether a run has happened in the held transaction. */
   used: boolean;
+  /** The last run's world and handler, and what they were made for. */
+  setup: { readonly key: SetupKey; readonly setup: Setup } | undefined;
+}
+
+/** What a run's setup depends on (setUp): the strategy is the database's own. */
+interface SetupKey {
+  readonly scenario: StrategyJob['scenario'];
+  readonly knobs: StrategyJob['knobs'];
+  /** The knobs' JSON: a caller may pass equal knobs in a new object. */
+  readonly knobsText: string;
+  readonly faults: boolean;
+  readonly operations: number | undefined;
+  readonly world: ((world: World) => World) | undefined;
+}
+
+const keyOf = (job: StrategyJob): SetupKey => ({
+  scenario: job.scenario,
+  knobs: job.knobs,
+  knobsText: JSON.stringify(job.knobs),
+  faults: job.faults,
+  operations: job.operations,
+  world: job.explore?.world,
+});
+
+const fits = (key: SetupKey, job: StrategyJob) =>
+  key.scenario === job.scenario &&
+  key.faults === job.faults &&
+  key.operations === job.operations &&
+  key.world === job.explore?.world &&
+  (key.knobs === job.knobs || key.knobsText === JSON.stringify(job.knobs));
+
+/**
+ * The world and handler for `job`: the last run's when it was made for the same story, knobs,
+ * faults, operations and world (a batch's seeds, an exploration's schedules), else new ones.
+ * Making them was a tenth of a schedule's time. A kept handler is told restart() first: a
+ * handler's in-memory state is what a restart forgets (the Handler port), so it starts the run
+ * as a new one would; what it keeps in the database the rollback has put back.
+ */
+function setupFor(reused: Reused, job: StrategyJob): Setup {
+  const kept = reused.setup;
+  if (kept && fits(kept.key, job)) {
+    // Equal knobs in a new object (each explore() or batch() call validates its own): keyed by
+    // this one now, so the runs that follow match by identity.
+    if (kept.key.knobs !== job.knobs) reused.setup = { key: keyOf(job), setup: kept.setup };
+    kept.setup.handler.restart();
+    return kept.setup;
+  }
+  reused.setup = undefined;
+  const setup = setUp(reused.db, job);
+  reused.setup = { key: keyOf(job), setup };
+  return setup;
 }
 
 function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
@@ -41,7 +96,13 @@ function open(SQL: SqlJsStatic, image: Uint8Array): Reused {
     // is refused inside a transaction.
     attachFactsSchemas(db.database);
     db.hold();
-    return { db, checks: new CheckStatements(db.database), tables: undefined, used: false };
+    return {
+      db,
+      checks: new CheckStatements(db.database),
+      tables: undefined,
+      used: false,
+      setup: undefined,
+    };
   } catch (error) {
     db.close();
     throw error;
@@ -83,7 +144,7 @@ export class ReusedDbs {
     try {
       if (reused.used) reused.db.undo();
       reused.used = true;
-      const outcome = runStrategyOn(reused.db, job);
+      const outcome = runStrategyOn(reused.db, job, setupFor(reused, job));
       const invariants = checkOutcome(outcome, job, reused.checks);
       const { database } = reused.db;
       const tables = () => (reused.tables ??= new TableReader(database)).read();

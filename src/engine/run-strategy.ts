@@ -10,12 +10,13 @@ import { SeededChoices, type Choices } from '../sim/choices.ts';
 import { simulate, type Bounds, type SimulationResult, type World } from '../sim/simulation.ts';
 import { Trace } from '../sim/trace.ts';
 import type { ServerConfig } from '../server/strategy.ts';
+import type { Handler } from '../sim/handler.ts';
 import {
   CheckStatements,
   type RunFacts,
   attachFacts,
   checkInvariants,
-  fillFacts,
+  insertFacts,
 } from './checks.ts';
 import type { InvariantResult } from './types.ts';
 
@@ -107,12 +108,42 @@ function checkStrategy(id: string) {
 /**
  * Like runStrategy, on a database the caller owns, already as empty as the schema image
  * (reused-db.ts): the outcome's close() leaves it open. `job.sqlLog` is not used: the log
- * belongs to the database's Db, given when it was opened.
+ * belongs to the database's Db, given when it was opened. `setup`: the world and handler made
+ * for an earlier run of the same kind on `db` (reused-db.ts), instead of making them again.
  */
-export function runStrategyOn(db: OpenDb, job: StrategyJob): StrategyOutcome {
-  const run = prepareOn(db, job, traceFor(job), () => {});
+export function runStrategyOn(db: OpenDb, job: StrategyJob, setup?: Setup): StrategyOutcome {
+  const run = prepareOn(db, job, traceFor(job), () => {}, setup);
   const { database, config, trace, close } = run;
   return { database, config, trace, simulation: run.simulate(), close };
+}
+
+/** What a run is set up with on its database, beside its choices and trace: the world and the strategy's handler. */
+export interface Setup {
+  readonly world: World;
+  readonly config: ServerConfig;
+  readonly handler: Handler;
+}
+
+/**
+ * The world the job runs in (the story's, as the explorer sees it when it explores, with the
+ * strategy's client) and the strategy's handler on `db`. It depends on the job's story, knobs,
+ * faults, operations and world only, never on its seed or choices.
+ */
+export function setUp(db: OpenDb, job: StrategyJob): Setup {
+  const strategy = checkStrategy(job.strategy);
+  const story = job.scenario.world(job.knobs, {
+    faults: job.faults,
+    ...(job.operations === undefined ? {} : { operations: job.operations }),
+  });
+  const world = job.explore ? job.explore.world(story) : story;
+  const config = job.scenario.serverConfig(job.knobs);
+  return {
+    world: strategy.client?.newKeyPerAttempt
+      ? { ...world, client: { ...world.client, newKeyPerAttempt: true } }
+      : world,
+    config,
+    handler: strategy.create(db, config),
+  };
 }
 
 /** Sets one run up on `db`; `release` is what the run's close() does with it. */
@@ -121,28 +152,21 @@ function prepareOn(
   job: StrategyJob,
   trace: Trace,
   release: () => void,
+  given?: Setup,
 ): PreparedStrategy {
-  const strategy = checkStrategy(job.strategy);
   const { database } = db;
   const choices = job.explore?.choices ?? new SeededChoices(job.seed);
-  const story = job.scenario.world(job.knobs, {
-    faults: job.faults,
-    ...(job.operations === undefined ? {} : { operations: job.operations }),
-  });
-  const world = job.explore ? job.explore.world(story) : story;
-  const client = strategy.client?.newKeyPerAttempt
-    ? { ...world.client, newKeyPerAttempt: true }
-    : world.client;
-  const config = job.scenario.serverConfig(job.knobs);
   try {
-    const handler = strategy.create(db, config);
+    const { world, config, handler } = given ?? setUp(db, job);
     return {
       database,
       config,
       trace,
-      simulate: (stop = {}) =>
+      simulate: ({ stopAfterSeq } = {}) =>
         simulate(
-          { ...world, client, bounds: { ...world.bounds, ...stop } },
+          stopAfterSeq === undefined
+            ? world
+            : { ...world, bounds: { ...world.bounds, stopAfterSeq } },
           handler,
           choices,
           trace,
@@ -182,7 +206,7 @@ export function checkOutcome(
   const { scenario, knobs } = job;
   if (statements) {
     // Only the facts tables the story's invariants name: the others could change no verdict.
-    fillFacts(statements, factsOf(outcome), statements.factsReadBy(scenario.invariants));
+    insertFacts(statements, factsOf(outcome), statements.factsReadBy(scenario.invariants));
     return checkInvariants(statements, scenario.invariants, knobs);
   }
   const once = new CheckStatements(outcome.database);

@@ -84,7 +84,11 @@ class Loop implements Kernel {
   }
 
   emit(event: Emitted): number {
-    const seq = this.#trace.emit({ at: this.#now, ...event } as NewTraceEvent);
+    const trace = this.#trace;
+    // An untraced run (batches, the explorer) only numbers its events: no copy of each to drop.
+    const seq = trace.enabled
+      ? trace.emit({ at: this.#now, ...event } as NewTraceEvent)
+      : trace.skip();
     if (seq === this.world.bounds.stopAfterSeq) throw STOP;
     return seq;
   }

@@ -1,4 +1,5 @@
 // Fingerprints: canonical, so key order does not matter; any change to method, path or params does.
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, fingerprint } from '../../src/server/fingerprint.ts';
 
@@ -24,5 +25,25 @@ describe('fingerprint', () => {
       fingerprint({ ...base, method: 'PUT' }),
     ]);
     expect(prints.size).toBe(4);
+  });
+
+  test('a body asked again, by any route, answers as a fresh copy of it would (made once per body and route)', () => {
+    const body = { intent: 'pi_9', amount_cents: 100 };
+    const routes = [
+      ['POST', '/payments'],
+      ['PUT', '/payments'],
+      ['POST', '/refunds'],
+    ] as const;
+    const prints = () => routes.map(([method, path]) => fingerprint({ method, path, body }));
+    const first = prints();
+    expect(prints()).toEqual(first);
+    expect(
+      routes.map(([method, path]) => fingerprint({ method, path, body: { ...body } })),
+    ).toEqual(first);
+    expect(new Set(first).size).toBe(3);
+    // And each is the SHA-256 of its canonical JSON, by Node's own hash.
+    const [method, path] = routes[0];
+    const text = canonicalJson({ method, path, params: body });
+    expect(first[0]).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });
