@@ -225,6 +225,15 @@ function codeOf(line: string, sql: boolean): string {
   return line.replace(sql ? /--.*$/ : /\/\/.*$/, '');
 }
 
+/**
+ * The UI's pure shaping modules: a trace in, what the page draws out (the diagram's layout, the
+ * narration, the divergence, the columns, the timeline). The engine worker runs them too, so the
+ * page's thread never makes a pass over a long run (docs/architecture.md, "Drawing bounded by the
+ * screen"); they import nothing but each other at run time, so no Svelte or DOM reaches a worker.
+ */
+const SHAPING = /^src\/ui\/(diagram\/[a-z-]+|columns|timeline)\.ts$/;
+const resolved = (i: Import) => relative(ROOT, resolve(dirname(join(ROOT, i.file)), i.spec));
+
 describe('tidy', () => {
   test('found the source tree', () => {
     expect(code.length).toBeGreaterThan(20);
@@ -238,11 +247,23 @@ describe('tidy', () => {
       if (!allowed) return [];
       return importsOf(file)
         .filter((i) => !allowed(target(i.file, i.spec), i.typeOnly))
+        .filter((i) => !(ring(file.rel) === 'worker' && SHAPING.test(resolved(i))))
         .map(
           (i) =>
             `${i.file}:${i.line}: ${ring(file.rel)} may not import ${i.typeOnly ? 'type ' : ''}'${i.spec}'`,
         );
     });
+    expect(bad).toEqual([]);
+  });
+
+  test('the shaping modules the worker runs import only each other at run time', () => {
+    const shaping = code.filter((f) => SHAPING.test(f.rel));
+    expect(shaping.map((f) => f.rel)).toContain('src/ui/diagram/layout.ts');
+    const bad = shaping.flatMap((file) =>
+      importsOf(file)
+        .filter((i) => !i.typeOnly && !SHAPING.test(resolved(i)))
+        .map((i) => `${i.file}:${i.line}: a shaping module may not import '${i.spec}'`),
+    );
     expect(bad).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
-// One strategy's run shaped for drawing: verdict, effects, faults met; and its effect counts at
-// a cursor (kept apart, so moving the cursor never rebuilds a column).
+// One strategy's run shaped for drawing (in the engine worker): verdict, effects, faults met; and
+// its effect counts at a cursor (kept apart, so moving the cursor never rebuilds a column).
 import type { InvariantResult, RunResult, ScenarioInfo, StrategyRun } from '../engine/types.ts';
 import { lastAtOrBefore } from './timeline.ts';
 
@@ -31,7 +31,10 @@ export interface Column {
   readonly faults: readonly FaultCount[];
   readonly invariants: readonly InvariantResult[];
   readonly traceHash: string;
-  readonly run: StrategyRun;
+  /** Effect counts over the whole run, by name: the story's effects first, zeros included. */
+  readonly totals: Readonly<Record<string, number>>;
+  /** How many events the run's trace holds. */
+  readonly events: number;
   /** A table's size over time, as a background job reports it (the key table under the reaper). */
   readonly sizes: readonly { readonly at: number; readonly size: number }[];
 }
@@ -55,8 +58,11 @@ function faultsOf(run: StrategyRun): FaultCount[] {
   ].filter((f) => f.count > 0);
 }
 
-/** Each effect's events by seq, in trace order: built once per run, so a count at a cursor is a search. */
-export type EffectIndex = ReadonlyMap<string, readonly number[]>;
+/**
+ * Each effect's events by seq, in trace order: built once per run (in the engine worker), so a
+ * count at a cursor is a search; typed arrays, so it crosses to the page as a copy of bytes.
+ */
+export type EffectIndex = ReadonlyMap<string, Int32Array>;
 
 export function indexEffects(run: StrategyRun): EffectIndex {
   const seqs = new Map<string, number[]>();
@@ -66,7 +72,7 @@ export function indexEffects(run: StrategyRun): EffectIndex {
     if (list) list.push(e.seq);
     else seqs.set(e.name, [e.seq]);
   }
-  return seqs;
+  return new Map([...seqs].map(([name, list]) => [name, Int32Array.from(list)]));
 }
 
 /** Effect events per name up to and including `seq` (all of them when seq is null): O(log n) each. */
@@ -105,7 +111,8 @@ export function columnsOf(info: ScenarioInfo, result: RunResult): Column[] {
       faults: faultsOf(run),
       invariants: run.invariants,
       traceHash: run.traceHash,
-      run,
+      totals: run.effects,
+      events: run.trace.length,
       sizes: sizesOf(run),
     };
   });

@@ -1,8 +1,8 @@
 // The UI's only door to the engine: module workers behind Comlink, each replaced when it dies.
-import type { RunOptions, RunResult, ScenarioInfo } from '../engine/types.ts';
-import type { TraceEvent } from '../sim/trace.ts';
+import type { RunOptions, ScenarioInfo } from '../engine/types.ts';
 import type { EngineApi } from '../worker/engine.worker.ts';
-import type { PackedResult } from '../worker/packed.ts';
+import type { PackedResult, ShapedResult, ShapedRun } from '../worker/packed.ts';
+import type { Diagram } from './diagram/types.ts';
 import { QueryClient, type InspectorClient } from './inspector/query-client.ts';
 import { BatchPool, poolSize } from './often/pool.ts';
 import { Supervisor } from './supervisor.ts';
@@ -13,17 +13,27 @@ export type { InspectorClient };
 /** What the page needs from the engine; tests and the Playground can use any object of this shape. */
 export interface EngineClient {
   scenarios(): Promise<ScenarioInfo[]>;
-  run(options: RunOptions): Promise<RunResult>;
+  /** A run, shaped for the page by the engine worker (see src/worker/packed.ts). */
+  run(options: RunOptions): Promise<PackedResult>;
+  /** What happens in one column of a shaped run at virtual time `at`; null once a newer run replaced it. */
+  narrationAt(handle: number, column: number, at: number): Promise<string[] | null>;
 }
 
 let client: (EngineClient & InspectorClient) | undefined;
 
-/** The worker's compact result as the engine's RunResult: one trace parsed per task. */
-export async function unpackResult(packed: PackedResult): Promise<RunResult> {
-  const runs: RunResult['runs'] = [];
+/**
+ * The worker's compact result with its diagrams parsed, one column per task (a diagram holds up
+ * to 5,000 rows); `stale` is asked between tasks, and a result a newer run made stale is dropped.
+ */
+export async function unpackResult(
+  packed: PackedResult,
+  stale: () => boolean = () => false,
+): Promise<ShapedResult | null> {
+  const runs: ShapedRun[] = [];
   for (const run of packed.runs) {
     await yieldToPage();
-    runs.push({ ...run, trace: JSON.parse(run.trace) as TraceEvent[] });
+    if (stale()) return null;
+    runs.push({ ...run, diagram: JSON.parse(run.diagram) as Diagram });
   }
   return { ...packed, runs };
 }
@@ -60,8 +70,10 @@ function connect(): EngineClient & InspectorClient {
       const packed = await engine.call((remote) => remote.run(options));
       // User Timing marks: the answer here, 'twice:drawn' once on screen (npm run bench's page figures).
       performance.mark('twice:answer');
-      return unpackResult(packed);
+      return packed;
     },
+    narrationAt: (handle, column, at) =>
+      engine.call((remote) => remote.narrationAt(handle, column, at)),
     snapshot: (options) => inspector.snapshot(options),
     query: (sql) => inspector.query(sql),
     download: () => inspector.download(),

@@ -1,15 +1,14 @@
 // Playground: the page's state (what the URL holds, the latest result, one ColumnView per
 // strategy, the Playback over them) and the one place that asks the engine for runs.
 // Data flows one way: state → worker → result → views.
-import type { RunOptions, RunResult, ScenarioInfo } from '../engine/types.ts';
+import type { RunOptions, ScenarioInfo } from '../engine/types.ts';
 import type { KnobValue, KnobValues, Suggestion } from '../scenarios/types.ts';
+import type { Explained, PackedResult, ShapedResult } from '../worker/packed.ts';
 import { ColumnView } from './column-view.svelte.ts';
-import { columnsOf } from './columns.ts';
-import { explainDivergence, findDivergence, type Explanation } from './diagram/divergence.ts';
-import type { EngineClient } from './engine-client.ts';
+import { unpackResult, type EngineClient } from './engine-client.ts';
 import { Playback } from './playback.svelte.ts';
 import { painted, yieldToPage } from './tasks.ts';
-import { eventsAt, lastAtOrBefore, ticksOf } from './timeline.ts';
+import { lastAtOrBefore } from './timeline.ts';
 import {
   MAX_SEED,
   formatHash,
@@ -46,24 +45,6 @@ function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
 }
 
-/** Why a column broke: its index, the virtual time of the repeated effect, and the sentence. */
-export interface Explained {
-  readonly column: number;
-  readonly at: number;
-  readonly explained: Explanation;
-}
-
-/** Why the first broken column of a result broke, from its own trace. */
-function explain(result: RunResult): Explained | null {
-  const column = result.runs.findIndex((r) => r.invariants.some((i) => !i.holds));
-  const run = result.runs[column];
-  if (!run) return null;
-  const explained = explainDivergence({ trace: run.trace, invariants: run.invariants });
-  if (!explained) return null;
-  const seq = explained.effectSeq ?? run.trace.length - 1;
-  return { column, at: run.trace[seq]?.at ?? 0, explained };
-}
-
 const PLACEHOLDER: PageState = {
   scenario: DEFAULT_SCENARIO,
   seed: 0,
@@ -78,7 +59,8 @@ export class Playground {
   /** Everything a link holds. Replaced whole on every change, never mutated. */
   page: PageState = $state.raw(PLACEHOLDER);
   seedError: string | null = $state(null);
-  result: RunResult | null = $state.raw(null);
+  /** The shown run, as the engine worker shaped it (no traces: see src/worker/packed.ts). */
+  result: ShapedResult | null = $state.raw(null);
   status: Status = $state('loading');
   error: string | null = $state(null);
   /** What a link got wrong, and what the page did instead. */
@@ -91,9 +73,12 @@ export class Playground {
   /** Set when a counterexample opens: its result lands with the cursor where the columns part. */
   #seekDivergence = false;
 
+  /** The shown result's timeline (its ticks), as an array for the Playback. */
+  #ticks: readonly number[] = $state.raw([]);
+
   /** The shared cursor; it lives in the link (page.t). */
   readonly playback = new Playback({
-    ticks: () => (this.result ? ticksOf(this.result.runs.map((r) => r.trace)) : []),
+    ticks: () => this.#ticks,
     get: () => this.page.t,
     set: (t) => (this.page = { ...this.page, t }),
   });
@@ -127,8 +112,8 @@ export class Playground {
     this.#heldSeq = this.#cursorSeq;
     return this.#heldSeq;
   });
-  /** Why the first broken column broke, from its own trace; worked out with the views. */
-  explanation: Explained | null = $state.raw(null);
+  /** Why the first broken column broke, from its own trace; worked out in the worker. */
+  readonly explanation: Explained | null = $derived(this.result?.explanation ?? null);
   /** The sentence says what diverged once the cursor has passed it. */
   readonly divergenceText: string | null = $derived(
     this.explanation && this.playback.cursorAt >= this.explanation.at
@@ -139,8 +124,7 @@ export class Playground {
   readonly narration: string = $derived(
     this.views
       .map((view) => {
-        const at = this.playback.cursorAt;
-        const said = eventsAt(view.column.run.trace, at).map((e) => view.narrate(e));
+        const said = view.said;
         return said.length === 0 ? '' : `${view.column.title}: ${said.join(' ')}`;
       })
       .filter((line) => line !== '')
@@ -336,14 +320,14 @@ export class Playground {
     this.#set({ ...withoutSchedule(this.page), t: null });
   }
 
+  /** The virtual time at which the shown columns first part ways; null when they never do. */
+  get divergenceAt(): number | null {
+    return this.result?.divergenceAt ?? null;
+  }
+
   /** The cursor to the first moment the columns part ways, else to the first broken effect. */
   #seekFirstDivergence(): void {
-    const ats = this.views.flatMap((view) => {
-      const seq = view.divergenceSeq;
-      const event = seq === null ? undefined : view.column.run.trace[seq];
-      return event ? [event.at] : [];
-    });
-    const at = ats.length > 0 ? Math.min(...ats) : this.explanation?.at;
+    const at = this.divergenceAt ?? this.explanation?.at;
     if (at === undefined) return;
     this.playback.seek(
       Math.max(
@@ -370,25 +354,24 @@ export class Playground {
     }
   }
 
-  /** Shapes each run into its ColumnView, one per task so the page keeps drawing; null once a newer run started. */
-  async #shape(result: RunResult, id: number): Promise<ColumnView[] | null> {
-    const info = this.scenarios.find((s) => s.id === result.scenario);
-    if (!info) return [];
-    const found = findDivergence(result.runs.map((r) => r.trace));
-    const views: ColumnView[] = [];
-    for (const [i, column] of columnsOf(info, result).entries()) {
-      await yieldToPage();
-      if (id !== this.#latest) return null;
-      const view = await ColumnView.shape(
-        column,
-        this.playback,
-        found?.seqs[i] ?? null,
-        yieldToPage,
-      );
-      if (id !== this.#latest) return null;
-      views.push(view);
-    }
-    return views;
+  /**
+   * The worker shaped the runs (every pass over a long trace happens there); here each column's
+   * diagram is parsed, one per task so the page keeps drawing, and wrapped in its ColumnView.
+   * null once a newer run started.
+   */
+  async #shape(
+    packed: PackedResult,
+    id: number,
+  ): Promise<{ result: ShapedResult; views: ColumnView[] } | null> {
+    const result = await unpackResult(packed, () => id !== this.#latest);
+    if (result === null) return null;
+    const views = result.runs.map(
+      (run, column) =>
+        new ColumnView(run, this.playback, (at) =>
+          this.#engine.narrationAt(result.handle, column, at),
+        ),
+    );
+    return { result, views };
   }
 
   /** Asks the worker for a run; a run that finishes after a newer one started is dropped. */
@@ -408,16 +391,15 @@ export class Playground {
     this.status = 'running';
     const started = performance.now();
     try {
-      const result = await this.#engine.run(options);
+      const packed = await this.#engine.run(options);
       if (id !== this.#latest) return;
-      const views = await this.#shape(result, id);
-      if (views === null) return;
+      const shaped = await this.#shape(packed, id);
+      if (shaped === null) return;
       await yieldToPage();
       if (id !== this.#latest) return;
-      const explanation = explain(result);
-      this.result = result;
-      this.views = views;
-      this.explanation = explanation;
+      this.#ticks = Array.from(shaped.result.ticks);
+      this.result = shaped.result;
+      this.views = shaped.views;
       this.resultSchedule = schedule;
       this.error = null;
       await painted();

@@ -23,7 +23,7 @@ export function clampTick(t: number | null, ticks: readonly number[]): number {
  * key order: a binary search. The one search behind the cursor, in traces and in diagram rows.
  */
 export function lastAtOrBefore<T>(
-  items: readonly T[],
+  items: ArrayLike<T>,
   key: (item: T) => number,
   value: number,
 ): number {

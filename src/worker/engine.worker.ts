@@ -1,4 +1,4 @@
-// The playground's Web Worker: serves createEngine and the inspector's snapshots over Comlink.
+// The playground's Web Worker: serves createEngine's runs shaped for the page, and the inspector's snapshots, over Comlink.
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import {
@@ -9,7 +9,8 @@ import {
   type Snapshot,
   type SnapshotOptions,
 } from '../engine/index.ts';
-import { packResult, type PackedResult } from './packed.ts';
+import type { PackedResult } from './packed.ts';
+import { RunShaper } from './shape.ts';
 import { loadSql } from './sql.ts';
 
 let ready: Promise<Engine> | undefined;
@@ -19,13 +20,40 @@ function engine(): Promise<Engine> {
   return ready;
 }
 
+const shaper = new RunShaper();
+/** The stories, described once: each run is shaped with its story's words. */
+let infos: ScenarioInfo[] | undefined;
+
+/** The buffers of a shaped result's typed arrays: handed over, not copied. */
+function buffers(result: PackedResult): ArrayBuffer[] {
+  const arrays = [
+    result.ticks,
+    ...result.runs.flatMap((run) => [run.times, ...run.effects.values()]),
+  ];
+  return arrays.map((array) => array.buffer as ArrayBuffer);
+}
+
 const api = {
   async scenarios(): Promise<ScenarioInfo[]> {
     return (await engine()).scenarios();
   },
-  /** A run for the page, in its compact form (see packed.ts); RunResult itself is the engine's contract. */
+  /**
+   * A run for the page, shaped here (layout, indexes, divergence, chains) into its compact form
+   * (see packed.ts), so no pass over a long run happens on the page's thread; RunResult itself
+   * is the engine's contract.
+   */
   async run(options: RunOptions): Promise<PackedResult> {
-    return packResult((await engine()).run(options));
+    const ready = await engine();
+    const result = ready.run(options);
+    infos ??= ready.scenarios();
+    const info = infos.find((s) => s.id === result.scenario);
+    if (!info) throw new Error(`Unknown story ${result.scenario}.`);
+    const shaped = shaper.shape(info, result);
+    return Comlink.transfer(shaped, buffers(shaped));
+  },
+  /** The narration of one column at virtual time `at`, for a moment past the drawn rows; null once a newer run replaced it. */
+  narrationAt(handle: number, column: number, at: number): string[] | null {
+    return shaper.narrationAt(handle, column, at);
   },
   /** The inspector: one strategy's tables and file right after trace event `seq`; the file is handed over. */
   async snapshot(options: SnapshotOptions): Promise<Snapshot> {

@@ -3,8 +3,11 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, RunOptions } from '../../src/engine/index.ts';
 import type { EngineClient } from '../../src/ui/engine-client.ts';
+import { createNarrator } from '../../src/ui/diagram/narrate.ts';
 import { Playground } from '../../src/ui/playground.svelte.ts';
+import { eventsAt } from '../../src/ui/timeline.ts';
 import { loadEngine } from '../support/engine.ts';
+import { pageClient } from '../support/page-client.ts';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -14,15 +17,15 @@ beforeAll(async () => {
 /** The real engine behind the client's shape, as the worker serves it; `started` holds every run asked for. */
 function client(delays: number[] = []): EngineClient & { started: Promise<unknown>[] } {
   const started: Promise<unknown>[] = [];
+  const shaped = pageClient(engine, async () => {
+    const wait = delays.shift() ?? 0;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  });
   return {
+    ...shaped,
     started,
-    scenarios: async () => engine.scenarios(),
     run: (options: RunOptions) => {
-      const wait = delays.shift() ?? 0;
-      const run = (async () => {
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        return engine.run(options);
-      })();
+      const run = shaped.run(options);
       started.push(run);
       return run;
     },
@@ -95,6 +98,51 @@ describe('the playground state', () => {
     p.playback.pause();
     expect(p.inspectedSeq).toBe(p.views[1]!.seq);
     expect(p.inspectedSeq).not.toBe(first);
+  });
+
+  test('the narration at the cursor says every column’s events at that moment, drawn or not', async () => {
+    // One payment with every retry knob at its maximum: just past the 5,000 drawn rows.
+    const knobs =
+      'k.payments=1&k.retries=10&k.gatewayRetries=10&k.pspRetries=10&k.gatewayResponseLoss=1&k.pspLostReply=1';
+    for (const link of [
+      '#scenario=payment-lost-response&seed=12',
+      `#scenario=retry-amplification&${knobs}`,
+    ]) {
+      const p = new Playground(client());
+      await p.start(link);
+      await settled(p);
+      const { runs } = engine.run({
+        scenario: p.result!.scenario,
+        seed: p.result!.seed,
+        knobs: p.result!.knobs,
+        strategies: p.page.strategies,
+      });
+      const narrators = runs.map((r) => createNarrator(r.trace));
+      const expected = (at: number) =>
+        runs
+          .map((r, i) => {
+            const said = eventsAt(r.trace, at).map((e) => narrators[i]!(e));
+            return said.length === 0 ? '' : `${p.views[i]!.column.title}: ${said.join(' ')}`;
+          })
+          .filter((line) => line !== '')
+          .join(' ');
+      const last = p.playback.ticks.length - 1;
+      for (const tick of [0, 1, 2, Math.floor(last / 2), last - 1]) {
+        p.playback.seek(tick);
+        const want = expected(p.playback.cursorAt);
+        expect(want).not.toBe('');
+        // Past the drawn rows the worker is asked, and answers a moment later.
+        for (let i = 0; i < 200 && p.narration !== want; i++)
+          await new Promise((r) => setTimeout(r, 5));
+        expect(p.narration).toBe(want);
+      }
+      if (link.includes('retry')) {
+        // The last moments lie past the naive column's drawing: their words came from the worker.
+        const drawn = p.views[0]!.diagram;
+        expect(drawn.undrawn).toBeGreaterThan(0);
+        expect(p.playback.ticks[last - 1]).toBeGreaterThan(drawn.rows.at(-1)!.at);
+      }
+    }
   });
 
   test('effect counters count up to the cursor only', async () => {
@@ -184,13 +232,15 @@ describe('a schedule from the explorer', () => {
       knobs: { retries: 2 },
       schedule: SCHEDULE,
     });
-    expect(p.result?.runs.map((r) => r.traceHash)).toEqual(replayed.runs.map((r) => r.traceHash));
+    expect(p.result?.runs.map((r) => r.column.traceHash)).toEqual(
+      replayed.runs.map((r) => r.traceHash),
+    );
     // Only the knob that differs from the story's default is kept in the link.
     expect(p.page.knobs).toEqual({ retries: 2 });
     expect(p.hash).toContain(`&schedule=${SCHEDULE}&t=`);
     expect(p.snapshotOptions).toMatchObject({ seed: 7, schedule: SCHEDULE });
     const parted = Math.min(
-      ...p.views.map((v) => v.column.run.trace[v.divergenceSeq ?? -1]?.at ?? Infinity),
+      ...replayed.runs.map((r, i) => r.trace[p.views[i]?.divergenceSeq ?? -1]?.at ?? Infinity),
     );
     expect(p.playback.cursorAt).toBe(parted);
     expect(p.playback.atEnd).toBe(false);
@@ -226,7 +276,7 @@ describe('a schedule from the explorer', () => {
     expect(p.problems[0]).toMatch(
       /^The schedule “v1~n\.o9\.a1\.c0\.r” was refused: .*never reached.*\. The seed’s own faults are shown\.$/,
     );
-    expect(p.result?.runs[0]?.traceHash).toBe(
+    expect(p.result?.runs[0]?.column.traceHash).toBe(
       engine.run({ scenario: 'payment-lost-response', seed: 12, knobs: { retries: 2 } }).runs[0]
         ?.traceHash,
     );

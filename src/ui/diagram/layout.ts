@@ -9,6 +9,14 @@ import { shapesOf } from './shapes.ts';
 import { indexTrace } from './trace-index.ts';
 import type { Diagram, Label, Lane, LayoutOptions, Shape } from './types.ts';
 
+/**
+ * The page's diagram draws at most this many events. Layout costs about as much per event as
+ * the page can spend in one task, and the laid-out diagram crosses from the engine worker to the
+ * page, so its size must not grow with the run: retry storms allow 100,000 events, no reader
+ * follows a figure that far, and the counters, verdicts and narration still cover the whole run.
+ */
+export const MAX_DRAWN_ROWS = 5000;
+
 const GUTTER = 54;
 const PAD = 10;
 const MIN_LANE = 54;

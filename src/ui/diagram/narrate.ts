@@ -208,14 +208,21 @@ function sentence(
  * stops at `limit` links, at a missing cause, or at a loop (a malformed trace must not hang).
  */
 export function causalChain(trace: readonly TraceEvent[], seq: number, limit = 64): TraceEvent[] {
-  const bySeq = new Map(trace.map((e) => [e.seq, e]));
+  // A whole trace holds each event at its seq; a map is built only for one that does not.
+  let bySeq: Map<number, TraceEvent> | undefined;
+  const at = (n: number): TraceEvent | undefined => {
+    const direct = trace[n];
+    if (direct?.seq === n) return direct;
+    bySeq ??= new Map(trace.map((e) => [e.seq, e]));
+    return bySeq.get(n);
+  };
   const chain: TraceEvent[] = [];
   const seen = new Set<number>();
-  let current = bySeq.get(seq);
+  let current = at(seq);
   for (let i = 0; i < limit && current && !seen.has(current.seq); i++) {
     chain.push(current);
     seen.add(current.seq);
-    current = current.cause === undefined ? undefined : bySeq.get(current.cause);
+    current = current.cause === undefined ? undefined : at(current.cause);
   }
   return chain.reverse();
 }

@@ -28,24 +28,41 @@ export interface TraceIndex {
 
 export const attemptKey = (op: number, attempt: number): string => `${op}/${attempt}`;
 
+/**
+ * The lookups over one trace. Requests and executions are read at once; the maps by seq and by
+ * cause are built on first use, since a narrator over a 100,000-event run needs neither.
+ */
 export function indexTrace(trace: readonly TraceEvent[]): TraceIndex {
-  const bySeq = new Map<number, TraceEvent>();
-  const children = new Map<number, TraceEvent[]>();
   const requests = new Map<string, RequestEvent>();
   const execs = new Map<number, DeliverEvent>();
   const ops = new Set<number>();
   for (const event of trace) {
-    bySeq.set(event.seq, event);
-    if (event.cause !== undefined) {
-      const list = children.get(event.cause);
-      if (list) list.push(event);
-      else children.set(event.cause, [event]);
-    }
     if (event.kind === 'request') {
       requests.set(attemptKey(event.op, event.attempt), event);
       ops.add(event.op);
     }
     if (event.kind === 'deliver') execs.set(event.exec, event);
   }
-  return { bySeq, children, requests, execs, operations: ops.size };
+  let bySeq: Map<number, TraceEvent> | undefined;
+  let children: Map<number, TraceEvent[]> | undefined;
+  return {
+    get bySeq() {
+      bySeq ??= new Map(trace.map((event) => [event.seq, event]));
+      return bySeq;
+    },
+    get children() {
+      if (children) return children;
+      children = new Map();
+      for (const event of trace) {
+        if (event.cause === undefined) continue;
+        const list = children.get(event.cause);
+        if (list) list.push(event);
+        else children.set(event.cause, [event]);
+      }
+      return children;
+    },
+    requests,
+    execs,
+    operations: ops.size,
+  };
 }

@@ -13,7 +13,7 @@ import {
   type SweepSpec,
 } from './often-link.ts';
 import type { BatchPool, SweepPointResult } from './pool.ts';
-import { divergenceAt, sameSettings, type BatchSettings } from './report.ts';
+import { sameSettings, type BatchSettings } from './report.ts';
 
 /** The seed counts offered as one click; any other is typed. */
 export const SEED_CHOICES = [100, 1000, 10_000] as const;
@@ -251,7 +251,7 @@ export class HowOften {
     if (!pending || pg.status !== 'done' || !result) return;
     if (result.seed !== pending.seed || result.scenario !== pending.scenario) return;
     this.#pendingSeek = null;
-    const at = divergenceAt(result.runs.map((r) => r.trace));
+    const at = pg.divergenceAt;
     if (at !== null) pg.playback.seekTime(at);
   }
 }
