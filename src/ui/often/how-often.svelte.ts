@@ -210,7 +210,10 @@ export class HowOften {
     const controller = this.#start('batch', seeds.count);
     try {
       const result = await this.#pool().batch({ ...settings, seeds }, this.#hooks(controller));
-      if (this.#finish(controller)) this.batch = { settings, seeds, result };
+      if (!this.#finish(controller)) return;
+      this.batch = { settings, seeds, result };
+      // A Cancel that came as the last seed finished cancelled nothing.
+      if (!result.partial) this.cancelled = null;
     } catch (error) {
       if (this.#finish(controller)) this.error = `The batch failed: ${messageOf(error)}.`;
     }
@@ -238,15 +241,10 @@ export class HowOften {
         values,
         this.#hooks(controller),
       );
-      if (this.#finish(controller))
-        this.sweep = {
-          settings,
-          knob: spec.knob,
-          seeds,
-          values,
-          points,
-          partial: points.length < values.length || points.some((p) => p.batch.partial),
-        };
+      if (!this.#finish(controller)) return;
+      const partial = points.length < values.length || points.some((p) => p.batch.partial);
+      this.sweep = { settings, knob: spec.knob, seeds, values, points, partial };
+      if (!partial) this.cancelled = null;
     } catch (error) {
       if (this.#finish(controller)) this.error = `The sweep failed: ${messageOf(error)}.`;
     }
