@@ -188,6 +188,8 @@ test('cancel by keyboard stops the search, marks what ran as cut, says so, and k
   await expect(panel(page).getByRole('status')).toContainText(
     `Explored ${ran.toLocaleString('en-US')} schedules`,
   );
+  // The cut verdicts, the not-run line and the focused button pass axe.
+  expect(await serious(page)).toEqual([]);
   // The page keeps working: the engine worker was never blocked.
   await open(page, LINK);
   await expectSameAsNode(page, { scenario: SCENARIO, seed: 12 });
