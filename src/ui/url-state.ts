@@ -4,8 +4,9 @@
 import type { ScenarioInfo } from '../engine/types.ts';
 import type { KnobSpec, KnobValue } from '../scenarios/types.ts';
 import { OFTEN_KEYS, readOften, writeOften, type OftenState } from './often/often-link.ts';
+import { MAX_SEED, parseSeed } from './seed-number.ts';
 
-export const MAX_SEED = 4_294_967_295;
+export { MAX_SEED, parseSeed };
 
 export interface PageState {
   readonly scenario: string;
@@ -44,14 +45,6 @@ export function shorten(text: string): string {
 
 const WHOLE = /^\d{1,15}$/;
 const DECIMAL = /^\d{1,15}(?:\.\d{1,20})?$/;
-
-/** A seed as typed, or null when it is not a whole number in 0..MAX_SEED. */
-export function parseSeed(text: string): number | null {
-  const trimmed = text.trim();
-  if (!/^\d{1,10}$/.test(trimmed)) return null;
-  const seed = Number(trimmed);
-  return seed <= MAX_SEED ? seed : null;
-}
 
 /** The state a story opens in: its story seed, its default strategies and knobs, faults on. */
 export function initialState(info: ScenarioInfo): PageState {

@@ -166,7 +166,8 @@ test('Open in Twice opens the full page in a new tab with the same state', async
   const link = iframe.locator('a[data-open-full]');
   await expect(link).toHaveAttribute('target', '_blank');
   const [full] = await Promise.all([context.waitForEvent('page'), link.click()]);
-  await expect(full.locator('body')).toHaveAttribute('data-ready', 'true');
+  // A full page's first run in a new tab: support's open() room on a machine shared with other builds.
+  await expect(full.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   expect(full.url()).toBe(`${baseURL}${HASH.replace('seed=12', 'seed=7')}`);
   await expect(full.locator('[data-embed]')).toHaveCount(0);
   await expect(full.getByRole('heading', { level: 1 })).toBeVisible();
@@ -176,6 +177,69 @@ test('Open in Twice opens the full page in a new tab with the same state', async
       'data-trace-hash',
       r.traceHash,
     );
+});
+
+test('a replayed schedule travels into both snippets and the element, and replays there', async ({
+  page,
+  baseURL,
+}) => {
+  // naive's fewest-fault counterexample, as Node finds it, and the run that replays it.
+  const engine = await engineInNode();
+  const explored = await engine.explore({
+    scenario: SCENARIO,
+    seed: 12,
+    strategies: ['naive', 'idempotency-key'],
+    maxFaults: 1,
+  });
+  const schedule = explored.strategies[0]?.counterexamples[0]?.schedule;
+  if (!schedule) throw new Error('naive should break with one fault');
+  const replay = engine.run({ scenario: SCENARIO, seed: 12, schedule });
+  const seeded = engine.run({ scenario: SCENARIO, seed: 12 });
+  // The schedule is not the seed's own faults: a column that ignored it would differ.
+  expect(replay.runs[0]?.traceHash).not.toBe(seeded.runs[0]?.traceHash);
+  const expectReplay = async (frame: Frame | Page) => {
+    // A run on a machine shared with other builds may take a while: room, not a time asserted.
+    const room = { timeout: 20_000 };
+    await expect(frame.locator('[data-replaying]')).toHaveAttribute(
+      'data-replaying',
+      schedule,
+      room,
+    );
+    for (const r of replay.runs)
+      await expect(frame.locator(`[data-strategy="${r.strategy}"]`)).toHaveAttribute(
+        'data-trace-hash',
+        r.traceHash,
+        room,
+      );
+  };
+
+  // The full page replaying it: Embed this offers it in both snippets, and the preview replays it.
+  await page.goto(`./${HASH}&schedule=${schedule}`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expectReplay(page);
+  await page.getByRole('button', { name: 'Embed this' }).click();
+  const element = page.locator('[data-snippet="element"]');
+  await expect(element).toHaveValue(
+    new RegExp(` faults="1" schedule="${schedule.replace(/\./g, '\\.')}"`),
+  );
+  await expect(page.locator('[data-snippet="iframe"]')).toHaveValue(
+    new RegExp(`&amp;schedule=${schedule.replace(/\./g, '\\.')}`),
+  );
+  const preview = await (
+    await page.locator('[data-embed-preview]').elementHandle()
+  )?.contentFrame();
+  if (!preview) throw new Error('the dialog has no preview');
+  await expect(preview.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expectReplay(preview);
+
+  // <twice-demo schedule=…> in a post on another origin replays it too.
+  await openPost(page, baseURL);
+  await page.locator('#demo').evaluate((el, text) => el.setAttribute('schedule', text), schedule);
+  await expect(page.locator('#demo iframe')).toHaveAttribute(
+    'src',
+    new RegExp(`&schedule=${schedule.replace(/\./g, '\\.')}$`),
+  );
+  await expectReplay(await frameOf(page, '#demo iframe'));
 });
 
 test('the embed view fits a 700 × 500 frame and passes axe, light and dark', async ({ page }) => {

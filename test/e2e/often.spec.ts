@@ -143,6 +143,41 @@ test('a sweep of response loss from 0 to 0.5 draws both lines, and its table hol
   if (!box) throw new Error('the chart has no box');
   await page.mouse.move(box.x + 60, box.y + box.height / 2);
   await expect(result.locator('[data-sweep-tip]')).toContainText('Response loss 0 %');
+
+  // A point leads to its failing seeds: Enter on the chart's last value lists them per strategy,
+  // and one opens side by side with the knob at that value, at the first divergence.
+  await chart.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  const title = often.locator('#sweep-point-title');
+  await expect(title).toBeFocused();
+  await expect(title).toHaveText(/^Failing seeds at Response loss\s+50 %$/);
+  const seeds = sweep.points[2]?.strategies[0]?.invariants.flatMap((i) => i.seeds) ?? [];
+  const seed = Math.min(...seeds);
+  const naiveSeeds = often.locator('[data-sweep-point-strategy="naive"] [data-failing-seed]');
+  await expect(naiveSeeds.first()).toHaveAttribute('data-failing-seed', String(seed));
+  await expect(often.locator('[data-sweep-point-strategy="idempotency-key"]')).toContainText(
+    'no run broke an invariant',
+  );
+  await naiveSeeds.first().click();
+  const run = (await engineInNode()).run({
+    scenario: SCENARIO,
+    seed,
+    strategies: STRATEGIES,
+    knobs: { responseLoss: 0.5 },
+  });
+  expect(run.runs[0]?.invariants.some((i) => !i.holds)).toBe(true);
+  const traces = run.runs.map((r) => r.trace);
+  const tick = ticksOf(traces).indexOf(divergenceAt(traces) ?? -1);
+  expect(tick).toBeGreaterThan(0);
+  await expect(page).toHaveURL(
+    new RegExp(`seed=${seed}&.*k\\.responseLoss=0\\.5.*&t=${tick}(&|$)`),
+  );
+  await expect(scrubber(page)).toHaveValue(String(tick));
+  await expect(page.locator('[data-strategy="naive"]')).toHaveAttribute(
+    'data-trace-hash',
+    run.runs[0]?.traceHash ?? '',
+  );
 });
 
 test('cancel stops the batch and shows what ran, marked partial', async ({ page }) => {
@@ -153,9 +188,16 @@ test('cancel stops the batch and shows what ran, marked partial', async ({ page 
   await often.getByRole('button', { name: 'Run 10,000 seeds' }).click();
   const bar = often.getByRole('progressbar', { name: 'Batch progress' });
   await expect(bar).not.toHaveAttribute('aria-valuenow', '0', { timeout: 120_000 });
-  await often.getByRole('button', { name: 'Cancel' }).click();
+  // By keyboard: Cancel goes away with the run, and focus must not fall to <body>.
+  await often.getByRole('button', { name: 'Cancel' }).focus();
+  await page.keyboard.press('Enter');
   const result = often.locator('[data-often-result]');
   await expect(result).toHaveAttribute('data-partial', 'true');
+  await expect(often.getByRole('button', { name: 'Run 10,000 seeds' })).toBeFocused();
+  // The live region says it was cancelled.
+  await expect(often.getByRole('status').filter({ hasText: /^Cancelled: / })).toHaveText(
+    /^Cancelled: [\d,]+ seeds ran; the result below is partial\.$/,
+  );
   await expect(result).toContainText('Partial result.');
   await expect(bar).toHaveCount(0);
   const status = await often.locator('[data-often-status]').textContent();
@@ -170,6 +212,64 @@ test('cancel stops the batch and shows what ran, marked partial', async ({ page 
   await expect(often.locator('[data-often-strategy="idempotency-key"]')).toHaveAttribute(
     'data-verdict',
     'ok',
+  );
+
+  // A sweep cancelled by keyboard: focus lands on Run sweep, and the live region says so.
+  await often.getByRole('button', { name: 'Run sweep' }).click();
+  const sweepBar = often.getByRole('progressbar', { name: 'Sweep progress' });
+  await expect(sweepBar).not.toHaveAttribute('aria-valuenow', '0', { timeout: 120_000 });
+  await often.getByRole('button', { name: 'Cancel' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(often.locator('[data-sweep-result]')).toHaveAttribute('data-partial', 'true');
+  await expect(often.getByRole('button', { name: 'Run sweep' })).toBeFocused();
+  await expect(often.getByRole('status').filter({ hasText: /^Cancelled: / })).toHaveText(
+    /^Cancelled: the sweep ran \d+ of \d+ values; the chart below is partial\.$/,
+  );
+  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
+});
+
+test('a first seed: refused unless it is one, kept in the link, and the batch runs from it as Node counts', async ({
+  page,
+}) => {
+  await open(page, '#scenario=payment-lost-response&seeds=100');
+  const often = panel(page);
+  const first = often.getByRole('textbox', { name: 'from seed' });
+  await expect(first).toHaveValue('0');
+  await first.fill('5e2');
+  await first.press('Enter');
+  await expect(first).toHaveAttribute('aria-invalid', 'true');
+  await expect(often.locator('#often-seeds-help')).toHaveText(
+    'A batch of 100 seeds starts at a whole number from 0 to 4294967196.',
+  );
+  // Nothing changed: not the link, not what Run runs.
+  await expect(page).not.toHaveURL(/seeds\.from/);
+  await expect(often.getByRole('button', { name: 'Run 100 seeds', exact: true })).toBeEnabled();
+  await first.fill('500');
+  await first.press('Enter');
+  await expect(first).toHaveAttribute('aria-invalid', 'false');
+  await expect(page).toHaveURL(/&seeds=100&seeds\.from=500(&|$)/);
+  await expect(often.locator('#often-seeds-help')).toContainText(
+    'seeds 500 to 599 of The lost response',
+  );
+  await often.getByRole('button', { name: 'Run 100 seeds from 500' }).click();
+  const result = often.locator('[data-often-result]');
+  await expect(result).toBeVisible({ timeout: 120_000 });
+  await expect(result).toContainText('100 seeds (seeds 500 to 599)');
+  await expect(result.locator('[data-often-cli]')).toHaveText(
+    'npm run batch -- payment-lost-response --seeds 100 --from 500 --strategies naive,idempotency-key',
+  );
+  const node = await (
+    await engineInNode()
+  ).batch({ scenario: SCENARIO, strategies: STRATEGIES, seeds: { from: 500, count: 100 } });
+  const naive = node.strategies[0];
+  expect(naive?.violated).toBeGreaterThan(0);
+  const naiveCard = often.locator('[data-often-strategy="naive"]');
+  await expect(naiveCard).toContainText(`${naive?.violated} of 100 runs broke an invariant`);
+  const seed = Math.min(...(naive?.invariants.flatMap((i) => i.seeds) ?? []));
+  expect(seed).toBeGreaterThanOrEqual(500);
+  await expect(naiveCard.locator('[data-failing-seed]').first()).toHaveAttribute(
+    'data-failing-seed',
+    String(seed),
   );
 });
 

@@ -1,4 +1,4 @@
-// A random valid page state of a random story, knobs drawn from their own specs (shared by the URL, embed and experiment tests).
+// A random valid page state of a random story, knobs drawn from their own specs, maybe a schedule (shared by the URL, embed and experiment tests).
 import fc from 'fast-check';
 import type { ScenarioInfo } from '../../src/engine/index.ts';
 import type { KnobValue } from '../../src/scenarios/types.ts';
@@ -24,7 +24,7 @@ export const validPageState = (scenarios: readonly ScenarioInfo[]): fc.Arbitrary
         return value.map((v) => [spec.id, v] as const);
       }),
     );
-    return fc.record({
+    const state = fc.record({
       scenario: fc.constant(info.id),
       seed: fc.integer({ min: 0, max: MAX_SEED }),
       strategies: fc.shuffledSubarray(
@@ -42,4 +42,15 @@ export const validPageState = (scenarios: readonly ScenarioInfo[]): fc.Arbitrary
       }),
       t: fc.option(fc.integer({ min: 0, max: 9_999_999 }), { nil: null }),
     });
+    // A replayed schedule (its text form: whether it fits the story only a run can tell) needs faults on.
+    return fc
+      .tuple(state, fc.option(scheduleText(), { nil: undefined }))
+      .map(([s, schedule]) => (schedule === undefined || !s.faults ? s : { ...s, schedule }));
   });
+
+/** Text in a schedule's form: `v1`, then `~` and dot-separated URL-safe parts per decision. */
+const scheduleText = (): fc.Arbitrary<string> => {
+  const part = fc.stringMatching(/^[A-Za-z0-9_-]{1,4}$/);
+  const entry = fc.array(part, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('.'));
+  return fc.array(entry, { maxLength: 4 }).map((entries) => ['v1', ...entries].join('~'));
+};

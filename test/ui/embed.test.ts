@@ -96,6 +96,23 @@ describe('snippets', () => {
     );
   });
 
+  test('a replayed schedule rides in both snippets, and the element’s hash is the page’s', () => {
+    const replay = `${hash}&k.retries=5&schedule=v1~n.o1.a1.c0.r~O.15.1.1&t=3`;
+    const { src, element } = snippetsFor(APP, replay, 'x');
+    expect(src).toBe(`${APP}?embed=1${replay}`);
+    expect(element).toContain(
+      ' faults="1" knobs="retries=5" schedule="v1~n.o1.a1.c0.r~O.15.1.1" t="3"></twice-demo>',
+    );
+    expect(hashFromAttributes(attributesFromHash(replay))).toBe(replay);
+    const { state, problems } = parseHash(
+      hashFromAttributes(attributesFromHash(replay)),
+      scenarios,
+      'payment-lost-response',
+    );
+    expect(problems).toEqual([]);
+    expect(state.schedule).toBe('v1~n.o1.a1.c0.r~O.15.1.1');
+  });
+
   test('quotes and angle brackets in a title cannot break out of the attribute', () => {
     const { iframe } = snippetsFor(APP, hash, '"><script>');
     expect(iframe).toContain('title="Twice: &quot;>&lt;script>"');

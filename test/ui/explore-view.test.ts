@@ -93,6 +93,25 @@ describe('the explorer’s verdicts', () => {
     expect(limited[0]?.line).toBe(
       'held on all 10,000 schedules (cut at 10,000: the limit of 10,000 schedules)',
     );
+    // A cancel that came once the first strategy had reached its limit cut only the second.
+    const both = verdictsOf(
+      {
+        ...cut,
+        strategies: [
+          { ...held, strategy: 'naive' },
+          { ...held, schedules: 42 },
+        ],
+      },
+      info,
+      ['naive', 'idempotency-key'],
+      {},
+      'cancelled',
+      10_000,
+    );
+    expect(both.map((v) => v.line.replace(/^.* \(/, '('))).toEqual([
+      '(cut at 10,000: the limit of 10,000 schedules)',
+      '(cut at 42: cancelled)',
+    ]);
   });
 
   test('a declared limit is not a bug: the strategy holds, the limit comes after any bug', () => {

@@ -2,13 +2,22 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { ScenarioInfo } from '../../src/engine/index.ts';
-import { checkImport, exportFile, type Experiment } from '../../src/ui/experiments/schema.ts';
+import {
+  checkImport,
+  exportFile,
+  sameExperiment,
+  stateOf,
+  type Experiment,
+} from '../../src/ui/experiments/schema.ts';
 import {
   MAX_SEEDS,
   defaultSweep,
   editSweep,
+  isDefaultOften,
+  lastStart,
   parseKnobNumber,
   parseSeedCount,
+  parseSeedStart,
   sweepable,
   sweepValues,
   type OftenState,
@@ -53,13 +62,25 @@ function validOften(info: ScenarioInfo): fc.Arbitrary<OftenState> {
           }),
           { nil: null },
         );
-  return fc.record({ seeds: fc.integer({ min: 1, max: MAX_SEEDS }), sweep });
+  // The first seed: mostly 0 (left out of the link), else anywhere the batch still ends by the last seed.
+  const seedsAndFrom = fc
+    .integer({ min: 1, max: MAX_SEEDS })
+    .chain((seeds) =>
+      fc
+        .oneof(
+          fc.constant(0),
+          fc.integer({ min: 0, max: lastStart(seeds) }),
+          fc.constant(lastStart(seeds)),
+        )
+        .map((from) => ({ seeds, from })),
+    );
+  return fc.tuple(seedsAndFrom, sweep).map(([{ seeds, from }, sweep]) => ({ seeds, from, sweep }));
 }
 
 const withOften = () =>
   validPageState(scenarios).chain((state) =>
     validOften(story(state.scenario))
-      .filter((o) => o.seeds !== 1000 || o.sweep !== null)
+      .filter((o) => !isDefaultOften(o))
       .map((often): PageState => ({ ...state, often })),
   );
 
@@ -81,14 +102,47 @@ describe('often in the link', () => {
     expect(parsed.problems).toEqual([]);
     expect(parsed.state.often).toEqual({
       seeds: 200,
+      from: 0,
       sweep: { knob: 'responseLoss', from: 0, to: 0.5, steps: 6 },
     });
     expect(formatHash(parsed.state, payment())).toBe(hash);
   });
 
-  test('the defaults stay out of the link', () => {
-    const state = { ...open(BASE).state, often: { seeds: 1000, sweep: null } };
+  test('the first seed rides in the link as seeds.from, after the count', () => {
+    const hash = `${BASE}&seeds=200&seeds.from=5000&sweep=retries&sweep.from=0&sweep.to=4&sweep.steps=5`;
+    const parsed = open(hash);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.state.often).toEqual({
+      seeds: 200,
+      from: 5000,
+      sweep: { knob: 'retries', from: 0, to: 4, steps: 5 },
+    });
+    expect(formatHash(parsed.state, payment())).toBe(hash);
+    // Alone, with the default count: seeds 7 to 1,006.
+    expect(open(`${BASE}&seeds.from=7`).state.often).toEqual({ seeds: 1000, from: 7, sweep: null });
+  });
+
+  test('the defaults stay out of the link, and a link that spells them out reads as none', () => {
+    const state = { ...open(BASE).state, often: { seeds: 1000, from: 0, sweep: null } };
     expect(formatHash(state, payment())).toBe(BASE);
+    const spelled = open(`${BASE}&seeds=1000&seeds.from=0`);
+    expect(spelled.problems).toEqual([]);
+    expect(spelled.state).toEqual(open(BASE).state);
+  });
+
+  test('a bad first seed is said, and batches start at 0 (or as late as the count allows)', () => {
+    for (const bad of ['0x5', '1e3', '-1', '+5', ' 5', '5.0', '4294967296', ''])
+      expect(open(`${BASE}&seeds=200&seeds.from=${encodeURIComponent(bad)}`), bad).toEqual({
+        state: { ...open(BASE).state, often: { seeds: 200, from: 0, sweep: null } },
+        problems: [
+          `“seeds.from=${bad}” is not a whole number from 0 to 4294967295; batches start at seed 0.`,
+        ],
+      });
+    const late = open(`${BASE}&seeds=1000&seeds.from=4294967000`);
+    expect(late.state.often).toEqual({ seeds: 1000, from: 4294966296, sweep: null });
+    expect(late.problems).toEqual([
+      '1,000 seeds from 4294967000 go past the last seed, 4294967295; batches start at seed 4294966296.',
+    ]);
   });
 
   test('bad values open the nearest valid state and say what changed', () => {
@@ -97,6 +151,7 @@ describe('often in the link', () => {
     );
     expect(parsed.state.often).toEqual({
       seeds: 1000,
+      from: 0,
       sweep: { knob: 'responseLoss', from: 0, to: 0.2, steps: 6 },
     });
     expect(parsed.problems).toEqual([
@@ -114,7 +169,8 @@ describe('often in the link', () => {
 
   test('a sweep of a knob the story lacks, or of a choice, is left out and said', () => {
     const parsed = open(`${BASE}&sweep=profile`);
-    expect(parsed.state.often).toEqual({ seeds: 1000, sweep: null });
+    // What is left is the defaults, which a canonical link (and so the state) leaves out.
+    expect(parsed.state.often).toBeUndefined();
     expect(parsed.problems).toEqual([
       'This story has no numeric knob “profile” to sweep; the sweep was left out.',
     ]);
@@ -145,6 +201,17 @@ describe('the panel’s pure helpers', () => {
     ]);
     for (const bad of ['0', '100001', '1.5', 'abc', '', '1e3', '-5', '1,00'])
       expect(parseSeedCount(bad), bad).toBe('A batch runs 1 to 100,000 seeds, as a whole number.');
+  });
+
+  test('a typed first seed: plain decimal, and the batch must end by the last seed', () => {
+    expect(parseSeedStart('0', 1000)).toBe(0);
+    expect(parseSeedStart(' 500 ', 1000)).toBe(500);
+    expect(parseSeedStart('4294966296', 1000)).toBe(4294966296);
+    for (const bad of ['4294966297', '-1', '1,000', '1e3', '0x5', '5.0', 'abc', ''])
+      expect(parseSeedStart(bad, 1000), bad).toBe(
+        'A batch of 1,000 seeds starts at a whole number from 0 to 4294966296.',
+      );
+    expect(lastStart(1)).toBe(4294967295);
   });
 
   test('a typed knob value: plain decimal, in range, four decimals', () => {
@@ -179,6 +246,45 @@ describe('often in saved experiments', () => {
     const checked = checkImport(JSON.parse(JSON.stringify(file)), scenarios);
     expect(checked.refused).toEqual([]);
     expect(checked.accepted).toEqual([saved(), saved(often)]);
+    // Saved before the first seed existed: it opens at seed 0, and is the same save as one that says so.
+    expect(stateOf(checked.accepted[1]!).often).toEqual({ ...often, from: 0 });
+    expect(sameExperiment(checked.accepted[1]!, saved({ ...often, from: 0 }) as Experiment)).toBe(
+      true,
+    );
+  });
+
+  test('a save with a first seed round-trips into the page state it opens', () => {
+    const often = { seeds: 200, from: 9000, sweep: null };
+    const checked = checkImport(
+      JSON.parse(JSON.stringify(exportFile([saved(often) as Experiment], 1))),
+      scenarios,
+    );
+    expect(checked.refused).toEqual([]);
+    expect(checked.accepted).toEqual([saved(often)]);
+    expect(stateOf(checked.accepted[0]!).often).toEqual(often);
+    expect(formatHash(stateOf(checked.accepted[0]!), payment())).toMatch(
+      /&seeds=200&seeds\.from=9000$/,
+    );
+  });
+
+  test('a first seed out of shape, or past the last seed, is refused with a reason', () => {
+    const checked = checkImport(
+      exportFile(
+        [
+          saved({ seeds: 200, from: -1, sweep: null }) as Experiment,
+          saved({ seeds: 200, from: 1.5, sweep: null }) as Experiment,
+          saved({ seeds: 1000, from: 4294967000, sweep: null }) as Experiment,
+        ],
+        1,
+      ),
+      scenarios,
+    );
+    expect(checked.accepted).toEqual([]);
+    expect(checked.refused.map((r) => r.reasons[0])).toEqual([
+      expect.stringMatching(/^often\.from:/),
+      expect.stringMatching(/^often\.from:/),
+      '1,000 seeds from 4294967000 go past the last seed, 4294967295; batches start at seed 4294966296.',
+    ]);
   });
 
   test('an often the link would have to change is refused, with the link’s words', () => {

@@ -126,4 +126,89 @@ describe('the How often? panel', () => {
     expect(playground.hash).toContain(`seed=${seed}&`);
     expect(playground.hash).toContain(`t=${tick}`);
   });
+
+  test('the first seed: kept in the link, refused when not a seed, and the batch runs from it', async () => {
+    const { playground, often } = await panel();
+    const plain = playground.hash;
+    expect(often.enterFrom('5e2')).toBe(false);
+    expect(often.fromError).toBe(
+      'A batch of 1,000 seeds starts at a whole number from 0 to 4294966296.',
+    );
+    expect(playground.hash).toBe(plain);
+    expect(often.enterFrom('500')).toBe(true);
+    expect(often.fromError).toBeNull();
+    often.setSeeds(20);
+    expect(playground.hash).toBe(`${plain}&seeds=20&seeds.from=500`);
+    await often.runBatch();
+    expect(often.batch?.seeds).toEqual({ from: 500, count: 20 });
+    const expected = await engine.batch({
+      scenario: 'payment-lost-response',
+      strategies: ['naive', 'idempotency-key'],
+      seeds: { from: 500, count: 20 },
+    });
+    expect(often.batch?.result.seeds).toEqual({ from: 500, count: 20 });
+    expect(often.batch?.result.strategies.map((s) => s.invariants.map((i) => i.seeds))).toEqual(
+      expected.strategies.map((s) => s.invariants.map((i) => i.seeds)),
+    );
+    // A count that would run past the last seed from here is refused, and said.
+    expect(often.enterFrom('4294967200')).toBe(true);
+    expect(often.setSeeds(1000)).toBe(false);
+    expect(often.seedsError).toMatch(/go past the last seed/);
+    expect(often.often).toMatchObject({ seeds: 20, from: 4294967200 });
+    // Back to 0: the link is as short as before.
+    often.setSeeds(1000 - 980);
+    expect(often.enterFrom('0')).toBe(true);
+    often.setSeeds(1000);
+    expect(playground.hash).toBe(plain);
+  });
+
+  test('cancel settles once the partial result is in, and says what it stopped', async () => {
+    const { often } = await panel();
+    often.setSeeds(5000);
+    const running = often.runBatch();
+    await until(() => often.done > 0);
+    await often.cancel();
+    expect(often.running).toBeNull();
+    expect(often.cancelled).toBe('batch');
+    expect(often.batch?.result.partial).toBe(true);
+    await running;
+    often.setSweep({ knob: 'retries', from: 0, to: 2, steps: 3 });
+    const sweeping = often.runSweep();
+    expect(often.cancelled).toBeNull();
+    await until(() => often.done > 0);
+    await often.cancel();
+    expect(often.cancelled).toBe('sweep');
+    expect(often.sweep?.partial).toBe(true);
+    await sweeping;
+    // Nothing runs: Cancel does nothing and settles at once.
+    await often.cancel();
+    expect(often.cancelled).toBe('sweep');
+  });
+
+  test('a sweep point’s failing seed opens with the knob at that point’s value', async () => {
+    const { playground, often } = await panel();
+    // The page's own retries differ from every point: the point's value must win.
+    playground.setKnob('retries', 5);
+    often.setSeeds(30);
+    often.setSweep({ knob: 'retries', from: 1, to: 3, steps: 3 });
+    await often.runSweep();
+    const point = often.sweep?.points.find((p) => p.value === 1);
+    const seed = point?.batch.strategies[0]?.invariants.flatMap((i) => i.seeds)[0];
+    if (seed === undefined) throw new Error('no failing seed at retries 1 in 30');
+    expect(often.pointSettings(1)?.knobs).toEqual({ retries: 1 });
+    // 3 is the default: the link leaves it out, as a link always does.
+    expect(often.pointSettings(3)?.knobs).toEqual({});
+    expect(often.seedLink(seed, often.pointSettings(3))).not.toContain('k.retries');
+    expect(often.seedLink(seed, often.pointSettings(1))).toContain(`seed=${seed}&`);
+    often.openSeed(seed, often.pointSettings(1));
+    expect(playground.page).toMatchObject({ seed, knobs: { retries: 1 } });
+    await until(() => playground.status === 'done' && playground.result?.seed === seed);
+    often.settle();
+    // The run on screen is that seed at retries 1, and it does break there, at the divergence.
+    expect(playground.result?.knobs.retries).toBe(1);
+    expect(playground.result?.runs[0]?.invariants.some((i) => !i.holds)).toBe(true);
+    const traces = playground.result?.runs.map((r) => r.trace) ?? [];
+    expect(playground.page.t).toBe(ticksOf(traces).indexOf(divergenceAt(traces) ?? -1));
+    expect(playground.hash).toContain('k.retries=1');
+  });
 });

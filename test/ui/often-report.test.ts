@@ -5,6 +5,7 @@ import { wilson } from '../../src/engine/stats.ts';
 import { findDivergence } from '../../src/ui/diagram/divergence.ts';
 import type { SweepPointResult } from '../../src/ui/often/pool.ts';
 import {
+  cliCommand,
   divergenceAt,
   failingSeeds,
   histogramBars,
@@ -52,6 +53,30 @@ describe('rates in words', () => {
     const changed = { ...knobs, retries: 5, responseLoss: 0.25 };
     expect(settingsLine(payment, { faults: false, seeds, knobs: changed }, 'responseLoss')).toBe(
       '200 seeds per point (seeds 0 to 199) · faults off · Retries 5 (default 3)',
+    );
+  });
+
+  test('the same batch or sweep in a terminal, as scripts/batch.mjs reads it; seed 0 unsaid', () => {
+    const settings = {
+      scenario: 'payment-lost-response',
+      strategies: ['naive', 'idempotency-key'],
+      faults: true,
+      knobs: { retries: 5, responseLoss: 0.25 },
+    };
+    expect(cliCommand(settings, { from: 0, count: 1000 })).toBe(
+      'npm run batch -- payment-lost-response --seeds 1000 --strategies naive,idempotency-key --k.responseLoss=0.25 --k.retries=5',
+    );
+    expect(
+      cliCommand(
+        { ...settings, faults: false },
+        { from: 500, count: 200 },
+        {
+          knob: 'responseLoss',
+          values: [0, 0.25, 0.5],
+        },
+      ),
+    ).toBe(
+      'npm run batch -- payment-lost-response --seeds 200 --from 500 --strategies naive,idempotency-key --faults=0 --k.retries=5 --sweep responseLoss=0,0.25,0.5',
     );
   });
 

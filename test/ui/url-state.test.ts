@@ -176,7 +176,10 @@ const anyHash = () => {
       'k.retries',
       'k.responseLoss',
       'k.case',
+      'schedule',
     ),
+    // How often?'s keys, the first seed's included.
+    fc.constantFrom('seeds', 'seeds.from', 'sweep', 'sweep.from', 'sweep.to', 'sweep.steps'),
     fc.constantFrom('k.nope', 'zoom', '', 'k.'),
     fc.string({ maxLength: 12 }),
   );
@@ -187,6 +190,9 @@ const anyHash = () => {
       'naive,idempotency-key',
       'naive,naive',
       'replay',
+      'retries',
+      'responseLoss',
+      'v1~n.o1.a1.d',
     ),
     fc.constantFrom(
       '0',
@@ -203,6 +209,10 @@ const anyHash = () => {
       '5.0',
       '99',
       '007',
+      '1000',
+      '100000',
+      '4294967000',
+      '4294967295',
     ),
     fc.integer({ min: 0, max: 5_000_000_000 }).map(String),
     fc.string({ maxLength: 60 }),

@@ -11,13 +11,16 @@ export const EMBED_ATTRIBUTES = [
   'strategies',
   'faults',
   'knobs',
+  'schedule',
   't',
   'theme',
 ] as const;
 export type EmbedAttribute = (typeof EMBED_ATTRIBUTES)[number];
 export type EmbedAttributes = Partial<Record<EmbedAttribute, string>>;
 
-const HASH_PARAMS = ['scenario', 'seed', 'strategies', 'faults', 't'] as const;
+/** In formatHash's order: the knobs come between faults and schedule, so they are set apart. */
+const HASH_PARAMS = ['scenario', 'seed', 'strategies', 'faults', 'schedule', 't'] as const;
+const BEFORE_KNOBS = ['scenario', 'seed', 'strategies', 'faults'] as const;
 /** Knob pairs in the knobs attribute: `retries=3, window=60` (commas or spaces between pairs). */
 const KNOB_SEPARATOR = /[\s,]+/;
 
@@ -39,8 +42,9 @@ export function readFlags(search: string): EmbedFlags {
   return { embed: params.get('embed') === '1', theme: themeOf(params.get('theme')) };
 }
 
-/** Commas read better than %2C in a link or an attribute someone pastes. */
-const hashOf = (params: URLSearchParams): string => `#${params.toString().replace(/%2C/g, ',')}`;
+/** Commas read better than %2C in a link or an attribute someone pastes; a schedule's ~ too. */
+const hashOf = (params: URLSearchParams): string =>
+  `#${params.toString().replace(/%2C/g, ',').replace(/%7E/g, '~')}`;
 
 /** The hash the app reads, from an element's attributes (knobs become k.<id> parameters). */
 export function hashFromAttributes(attributes: EmbedAttributes): string {
@@ -50,11 +54,12 @@ export function hashFromAttributes(attributes: EmbedAttributes): string {
     if (value) params.set(name, value);
   };
   // In formatHash's order, so a canonical hash comes back unchanged.
-  for (const name of HASH_PARAMS) if (name !== 't') set(name);
+  for (const name of BEFORE_KNOBS) set(name);
   for (const pair of (attributes.knobs ?? '').split(KNOB_SEPARATOR)) {
     const at = pair.indexOf('=');
     if (at > 0) params.set(`k.${pair.slice(0, at)}`, pair.slice(at + 1));
   }
+  set('schedule');
   set('t');
   return hashOf(params);
 }

@@ -44,6 +44,9 @@ const ExperimentSchema = v.strictObject({
   often: v.optional(
     v.strictObject({
       seeds: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SEEDS)),
+      // The first seed (added later still: absent means 0). That the batch ends by the last
+      // seed is the link parser's check, below.
+      from: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEED))),
       sweep: v.nullable(
         v.strictObject({
           knob: v.pipe(v.string(), v.maxLength(100)),
@@ -86,7 +89,7 @@ export function stateOf(experiment: Experiment): PageState {
     faults,
     knobs,
     t,
-    ...(often ? { often } : {}),
+    ...(often ? { often: { seeds: often.seeds, from: often.from ?? 0, sweep: often.sweep } } : {}),
     ...(schedule === undefined ? {} : { schedule }),
   };
 }
@@ -188,7 +191,7 @@ export function sameExperiment(a: Experiment, b: Experiment): boolean {
       e.faults,
       Object.entries(e.knobs).sort(([x], [y]) => x.localeCompare(y)),
       e.t,
-      e.often ?? null,
+      stateOf(e).often ?? null,
       e.schedule ?? null,
       e.appVersion,
     ]);

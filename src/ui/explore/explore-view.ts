@@ -37,10 +37,16 @@ export function faultsText(n: number): string {
   return n === 0 ? 'no fault: an ordering of events' : plural(n, 'fault', 'faults');
 }
 
-/** The line's bracket: complete, or where and why it was cut. */
+/**
+ * The line's bracket: complete, or where and why it was cut. A strategy that reached the limit
+ * was cut by it, even when a cancel later stopped the search in another strategy.
+ */
 function bound(schedules: number, complete: boolean, cut: Cut, maxSchedules: number): string {
   if (complete) return '(complete)';
-  const why = cut === 'cancelled' ? 'cancelled' : `the limit of ${count(maxSchedules)} schedules`;
+  const why =
+    cut === 'cancelled' && schedules < maxSchedules
+      ? 'cancelled'
+      : `the limit of ${count(maxSchedules)} schedules`;
   return `(cut at ${count(schedules)}: ${why})`;
 }
 

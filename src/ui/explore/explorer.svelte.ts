@@ -32,8 +32,11 @@ export class Explorer {
   /** The last export's failure, said beside the buttons. */
   exportError: string | null = $state(null);
   #asked: Asked | null = $state.raw(null);
-  #cancelled = $state(false);
+  /** The reader pressed Cancel on the search shown (said in the live region, and in each cut line). */
+  cancelled = $state(false);
   #latest = 0;
+  /** The search in flight (or the last one), settled when its result is in. */
+  #job: Promise<void> = Promise.resolve();
 
   readonly #playground: Playground;
   readonly #client: ExploreClient;
@@ -54,7 +57,7 @@ export class Explorer {
       info,
       asked.strategies,
       exploration.replayable,
-      this.#cancelled ? 'cancelled' : 'limit',
+      this.cancelled ? 'cancelled' : 'limit',
       MAX_SCHEDULES,
     );
   });
@@ -79,15 +82,20 @@ export class Explorer {
       case 'done': {
         const broken = this.verdicts.filter((v) => v.verdict === 'broken').length;
         const cut = this.exploration?.result.complete ? '' : ' Cut before the end.';
-        return `Explored ${this.progress.done.toLocaleString('en-US')} schedules: ${broken} of ${this.verdicts.length} strategies break.${cut}`;
+        const stopped = this.cancelled ? 'Cancelled. ' : '';
+        return `${stopped}Explored ${this.progress.done.toLocaleString('en-US')} schedules: ${broken} of ${this.verdicts.length} strategies break.${cut}`;
       }
     }
   });
 
   /** Explores the page's story, seed, knobs and strategies; one search at a time, the latest wins. */
-  async explore(): Promise<void> {
+  explore(): Promise<void> {
+    if (!this.#playground.scenario || this.status === 'running') return Promise.resolve();
+    return (this.#job = this.#explore());
+  }
+
+  async #explore(): Promise<void> {
     const page = this.#playground.page;
-    if (!this.#playground.scenario || this.status === 'running') return;
     const id = ++this.#latest;
     const asked: Asked = {
       scenario: page.scenario,
@@ -106,7 +114,7 @@ export class Explorer {
     this.status = 'running';
     this.error = null;
     this.exportError = null;
-    this.#cancelled = false;
+    this.cancelled = false;
     this.progress = { done: 0, total: MAX_SCHEDULES * asked.strategies.length };
     try {
       const exploration = await this.#client.explore(options, (done, total) => {
@@ -125,15 +133,20 @@ export class Explorer {
     }
   }
 
-  /** Stops the search between two schedules; what ran is shown, marked as cut. */
+  /**
+   * Stops the search between two schedules; what ran is shown, marked as cut. Resolves once that
+   * result is in (the panel then moves focus off Cancel).
+   */
   async cancel(): Promise<void> {
     if (this.status !== 'running') return;
-    this.#cancelled = true;
+    this.cancelled = true;
     try {
       await this.#client.cancel();
     } catch (error) {
       this.error = `The exploration could not be stopped: ${messageOf(error)}`;
+      return;
     }
+    await this.#job;
   }
 
   /** A story changed under the panel: a search for the old one stops and its result goes. */

@@ -4,9 +4,11 @@ import type { Playground } from '../playground.svelte.ts';
 import { formatHash, type PageState } from '../url-state.ts';
 import {
   DEFAULT_OFTEN,
-  DEFAULT_SEEDS,
   defaultSweep,
+  isDefaultOften,
+  lastStart,
   parseSeedCount,
+  parseSeedStart,
   sweepable,
   sweepValues,
   type OftenState,
@@ -20,6 +22,8 @@ export const SEED_CHOICES = [100, 1000, 10_000] as const;
 
 export interface BatchOutcome {
   readonly settings: BatchSettings;
+  /** The seeds asked for; a cancelled result ran fewer. */
+  readonly seeds: { readonly from: number; readonly count: number };
   readonly result: RatedBatch;
 }
 
@@ -49,10 +53,16 @@ export class HowOften {
   notice: string | null = $state(null);
   /** The free seeds field's text while it is not a valid count. */
   seedsError: string | null = $state(null);
+  /** The first-seed field's text while it is not a valid start. */
+  fromError: string | null = $state(null);
+  /** What the last Cancel stopped, for the live region: cleared when the next run starts. */
+  cancelled: 'batch' | 'sweep' | null = $state(null);
 
   readonly #playground: Playground;
   readonly #pool: () => BatchPool;
   #controller: AbortController | null = null;
+  /** The batch or sweep in flight (or the last one), settled when its result is in. */
+  #job: Promise<void> = Promise.resolve();
   /** A failing seed just opened: put the cursor on its divergence once its run is on screen. */
   #pendingSeek: { scenario: string; seed: number } | null = null;
 
@@ -102,15 +112,20 @@ export class HowOften {
   /** Writes the settings into the page state (and so the link); defaults leave the link short. */
   #setOften(often: OftenState): void {
     const page = this.#playground.page;
-    const plain = often.seeds === DEFAULT_SEEDS && often.sweep === null;
     const rest = { ...page };
     delete rest.often;
-    this.#playground.page = plain ? rest : { ...rest, often };
+    this.#playground.page = isDefaultOften(often) ? rest : { ...rest, often };
   }
 
-  setSeeds(seeds: number): void {
+  /** The seeds per batch; refused (and said) when the batch would run past the last seed. */
+  setSeeds(seeds: number): boolean {
+    if (this.often.from > lastStart(seeds)) {
+      this.seedsError = `${seeds.toLocaleString('en')} seeds from seed ${this.often.from} go past the last seed; pick a lower first seed.`;
+      return false;
+    }
     this.seedsError = null;
     this.#setOften({ ...this.often, seeds });
+    return true;
   }
 
   /** The free field: a valid count is kept; anything else is said and nothing changes. */
@@ -120,8 +135,24 @@ export class HowOften {
       this.seedsError = parsed;
       return false;
     }
-    this.setSeeds(parsed);
+    return this.setSeeds(parsed);
+  }
+
+  /** The first-seed field: a valid start is kept; anything else is said and nothing changes. */
+  enterFrom(text: string): boolean {
+    const parsed = parseSeedStart(text, this.often.seeds);
+    if (typeof parsed === 'string') {
+      this.fromError = parsed;
+      return false;
+    }
+    this.fromError = null;
+    this.#setOften({ ...this.often, from: parsed });
     return true;
+  }
+
+  /** The seed range a batch started now runs. */
+  get seedRange(): { from: number; count: number } {
+    return { from: this.often.from, count: this.often.seeds };
   }
 
   setSweep(sweep: SweepSpec): void {
@@ -144,6 +175,7 @@ export class HowOften {
     this.total = total;
     this.error = null;
     this.notice = null;
+    this.cancelled = null;
     return controller;
   }
 
@@ -166,27 +198,39 @@ export class HowOften {
     return true;
   }
 
-  /** Runs the page's story, strategies, faults and knobs over seeds 0 to n − 1 on every worker. */
-  async runBatch(): Promise<void> {
-    if (this.running) return;
+  /** Runs the page's story, strategies, faults and knobs over the seed range on every worker. */
+  runBatch(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    return (this.#job = this.#runBatch());
+  }
+
+  async #runBatch(): Promise<void> {
     const settings = this.settings;
-    const seeds = { from: 0, count: this.often.seeds };
+    const seeds = this.seedRange;
     const controller = this.#start('batch', seeds.count);
     try {
       const result = await this.#pool().batch({ ...settings, seeds }, this.#hooks(controller));
-      if (this.#finish(controller)) this.batch = { settings, result };
+      if (!this.#finish(controller)) return;
+      this.batch = { settings, seeds, result };
+      // A Cancel that came as the last seed finished cancelled nothing.
+      if (!result.partial) this.cancelled = null;
     } catch (error) {
       if (this.#finish(controller)) this.error = `The batch failed: ${messageOf(error)}.`;
     }
   }
 
   /** One batch per value of the sweep's knob, the other settings as on the page. */
-  async runSweep(): Promise<void> {
+  runSweep(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    return (this.#job = this.#runSweep());
+  }
+
+  async #runSweep(): Promise<void> {
     const spec = this.sweepSpec;
     const values = this.values;
-    if (this.running || !spec || values.length === 0) return;
+    if (!spec || values.length === 0) return;
     const settings = this.settings;
-    const seeds = { from: 0, count: this.often.seeds };
+    const seeds = this.seedRange;
     const controller = this.#start('sweep', seeds.count * values.length);
     // Whatever the link held, the chart says which range it drew: keep the spec it ran.
     if (!this.often.sweep) this.setSweep(spec);
@@ -197,31 +241,31 @@ export class HowOften {
         values,
         this.#hooks(controller),
       );
-      if (this.#finish(controller))
-        this.sweep = {
-          settings,
-          knob: spec.knob,
-          seeds,
-          values,
-          points,
-          partial: points.length < values.length || points.some((p) => p.batch.partial),
-        };
+      if (!this.#finish(controller)) return;
+      const partial = points.length < values.length || points.some((p) => p.batch.partial);
+      this.sweep = { settings, knob: spec.knob, seeds, values, points, partial };
+      if (!partial) this.cancelled = null;
     } catch (error) {
       if (this.#finish(controller)) this.error = `The sweep failed: ${messageOf(error)}.`;
     }
   }
 
-  /** Stops what runs: each worker stops before its next seed, and what ran is shown, marked partial. */
-  cancel(): void {
-    this.#controller?.abort();
+  /**
+   * Stops what runs: each worker stops before its next seed, and what ran is shown, marked
+   * partial. Resolves once the partial result is in (the panel then moves focus off Cancel).
+   */
+  cancel(): Promise<void> {
+    if (!this.#controller) return Promise.resolve();
+    this.cancelled = this.running;
+    this.#controller.abort();
+    return this.#job;
   }
 
-  /** The link that opens one seed of the last batch in the side-by-side view. */
-  seedLink(seed: number): string {
+  /** The link that opens one seed of a batch (the last one, or a sweep point's) side by side, under that batch's settings. */
+  seedLink(seed: number, settings: BatchSettings | undefined = this.batch?.settings): string {
     const info = this.#playground.scenario;
-    const outcome = this.batch;
-    if (!info || !outcome) return '';
-    const { scenario, strategies, faults, knobs } = outcome.settings;
+    if (!info || !settings) return '';
+    const { scenario, strategies, faults, knobs } = settings;
     const state: PageState = {
       scenario,
       seed,
@@ -234,9 +278,22 @@ export class HowOften {
     return formatHash(state, info);
   }
 
+  /** The settings one point of the last sweep ran with: the page's then, the knob at its value. */
+  pointSettings(value: number): BatchSettings | undefined {
+    const sweep = this.sweep;
+    const info = this.#playground.scenario;
+    const spec = info?.knobs.find((k) => k.id === sweep?.knob);
+    if (!sweep || !spec) return undefined;
+    const knobs = { ...sweep.settings.knobs };
+    // The page keeps only the knobs that differ from their defaults, and so does a link.
+    if (value === spec.default) delete knobs[sweep.knob];
+    else knobs[sweep.knob] = value;
+    return { ...sweep.settings, knobs };
+  }
+
   /** Opens a failing seed; once its run is on screen, the cursor goes to the first divergence. */
-  openSeed(seed: number): void {
-    const hash = this.seedLink(seed);
+  openSeed(seed: number, settings: BatchSettings | undefined = this.batch?.settings): void {
+    const hash = this.seedLink(seed, settings);
     if (!hash) return;
     this.#pendingSeek = { scenario: this.#playground.page.scenario, seed };
     this.#playground.openHash(hash);

@@ -1,6 +1,7 @@
-// "How often?" in a link: seeds per batch and the sweep (knob, range, steps), read leniently and written canonically.
+// "How often?" in a link: seeds per batch, the first seed, and the sweep (knob, range, steps), read leniently and written canonically.
 import type { ScenarioInfo } from '../../engine/types.ts';
 import type { KnobSpec } from '../../scenarios/types.ts';
+import { MAX_SEED, parseSeed } from '../seed-number.ts';
 
 /** Seeds a batch (or each sweep point) runs unless the link says otherwise. */
 export const DEFAULT_SEEDS = 1000;
@@ -22,14 +23,24 @@ export interface SweepSpec {
 }
 
 export interface OftenState {
-  /** Seeds per batch, and per sweep point: seeds 0 to seeds − 1. */
+  /** Seeds per batch, and per sweep point: seeds `from` to `from + seeds − 1`. */
   readonly seeds: number;
+  /** The first seed of every batch (0 unless the reader picks another). */
+  readonly from: number;
   readonly sweep: SweepSpec | null;
 }
 
-export const OFTEN_KEYS = ['seeds', 'sweep', 'sweep.from', 'sweep.to', 'sweep.steps'];
+export const OFTEN_KEYS = ['seeds', 'seeds.from', 'sweep', 'sweep.from', 'sweep.to', 'sweep.steps'];
 
-export const DEFAULT_OFTEN: OftenState = { seeds: DEFAULT_SEEDS, sweep: null };
+export const DEFAULT_OFTEN: OftenState = { seeds: DEFAULT_SEEDS, from: 0, sweep: null };
+
+/** Settings a link need not carry: the defaults leave it short. */
+export function isDefaultOften(often: OftenState): boolean {
+  return often.seeds === DEFAULT_SEEDS && often.from === 0 && often.sweep === null;
+}
+
+/** The first seed a batch of `count` seeds may start at: its last seed is MAX_SEED at most. */
+export const lastStart = (count: number): number => MAX_SEED - count + 1;
 
 type NumericKnob = Extract<KnobSpec, { kind: 'int' | 'ratio' }>;
 
@@ -76,6 +87,14 @@ export function parseSeedCount(text: string): number | string {
   const count = /^\d{1,7}$/.test(plain) ? Number(plain) : NaN;
   if (Number.isInteger(count) && count >= 1 && count <= MAX_SEEDS) return count;
   return `A batch runs 1 to ${MAX_SEEDS.toLocaleString('en')} seeds, as a whole number.`;
+}
+
+/** The first seed as typed (plain decimal), or an error sentence; a batch of `count` must fit below MAX_SEED. */
+export function parseSeedStart(text: string, count: number): number | string {
+  const from = parseSeed(text);
+  const last = lastStart(count);
+  if (from !== null && from <= last) return from;
+  return `A batch of ${count.toLocaleString('en')} seeds starts at a whole number from 0 to ${last}.`;
 }
 
 /** Checks a sweep against the story: a problem sentence per change, and the nearest valid sweep. */
@@ -136,6 +155,21 @@ export function readOften(
         `“seeds=${quote(seedsText)}” is not a whole number from 1 to ${MAX_SEEDS}; batches run ${DEFAULT_SEEDS} seeds.`,
       );
   }
+  let from = 0;
+  const fromText = params.get('seeds.from');
+  if (fromText !== null) {
+    const parsed = parseSeed(fromText);
+    if (parsed === null || fromText !== fromText.trim())
+      problems.push(
+        `“seeds.from=${quote(fromText)}” is not a whole number from 0 to ${MAX_SEED}; batches start at seed 0.`,
+      );
+    else if (parsed > lastStart(seeds)) {
+      from = lastStart(seeds);
+      problems.push(
+        `${seeds.toLocaleString('en')} seeds from ${parsed} go past the last seed, ${MAX_SEED}; batches start at seed ${from}.`,
+      );
+    } else from = parsed;
+  }
   let sweep: SweepSpec | null = null;
   const knob = params.get('sweep');
   if (knob === null) {
@@ -174,13 +208,16 @@ export function readOften(
       problems.push(...checked.problems);
     }
   }
-  return { often: { seeds, sweep }, problems };
+  // Settings the link spells at their defaults are no settings: the canonical link leaves them out.
+  const often = { seeds, from, sweep };
+  return { often: isDefaultOften(often) ? undefined : often, problems };
 }
 
-/** Writes the state's keys; the defaults (1,000 seeds, no sweep) are left out. */
+/** Writes the state's keys; the defaults (1,000 seeds from seed 0, no sweep) are left out. */
 export function writeOften(params: URLSearchParams, often: OftenState | undefined): void {
   if (!often) return;
   if (often.seeds !== DEFAULT_SEEDS) params.set('seeds', String(often.seeds));
+  if (often.from !== 0) params.set('seeds.from', String(often.from));
   if (!often.sweep) return;
   params.set('sweep', often.sweep.knob);
   params.set('sweep.from', String(often.sweep.from));

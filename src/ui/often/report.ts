@@ -93,6 +93,31 @@ export function settingsLine(
   ].join(' · ');
 }
 
+/**
+ * The same batch (or sweep) in a terminal: `npm run batch -- <story> --seeds N [--from S] …`, each
+ * setting spelled as scripts/batch.mjs reads it (the first seed only when it is not 0).
+ */
+export function cliCommand(
+  settings: BatchSettings,
+  seeds: { readonly from: number; readonly count: number },
+  sweep?: { readonly knob: string; readonly values: readonly number[] },
+): string {
+  const knobs = Object.entries(settings.knobs)
+    .filter(([id]) => id !== sweep?.knob)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, value]) => `--k.${id}=${String(value)}`);
+  return [
+    'npm run batch --',
+    settings.scenario,
+    `--seeds ${seeds.count}`,
+    ...(seeds.from === 0 ? [] : [`--from ${seeds.from}`]),
+    `--strategies ${settings.strategies.join(',')}`,
+    ...(settings.faults ? [] : ['--faults=0']),
+    ...knobs,
+    ...(sweep ? [`--sweep ${sweep.knob}=${sweep.values.join(',')}`] : []),
+  ].join(' ');
+}
+
 /** A strategy's failing seeds over all its invariants: the first `limit`, ascending, each once. */
 export function failingSeeds(
   invariants: readonly { readonly seeds: readonly number[] }[],
