@@ -15,7 +15,7 @@ async function openEverything(page: Page): Promise<void> {
   await page.getByText('Knobs', { exact: true }).click();
   for (const summary of await page.locator('[data-strategy] summary').all()) await summary.click();
   // The panels below the first screen mount at the first interaction: axe must see them too.
-  for (const panel of ['[data-panel="often"]', '[data-panel="explore"]', '#inspector-title'])
+  for (const panel of ['[data-panel="often"]', '[data-panel="explore"]', '#inspector-panel-title'])
     await expect(page.locator(panel)).toHaveCount(1);
 }
 

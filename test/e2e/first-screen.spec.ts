@@ -149,7 +149,7 @@ test('panels below the first screen mount when the reader nears them, presses a 
   await page.setViewportSize({ width: 390, height: 844 });
   const often = page.locator('[data-panel="often"]');
   const explore = page.locator('[data-panel="explore"]');
-  const inspector = page.locator('#inspector-title');
+  const inspector = page.locator('#inspector-panel-title');
   const knobs = page.getByRole('spinbutton', { name: 'Payments', exact: true });
   await open(page);
   await expect(page.locator('[data-run-status]')).toContainText('Ran ');
