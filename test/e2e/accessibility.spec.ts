@@ -4,6 +4,10 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { engineInNode, expect, open, test } from './support.ts';
 
+// Limits that catch a hang, not a loaded machine: a scan of the page with every panel and
+// disclosure open took most of a minute on the shared 2-core machine.
+test.describe.configure({ timeout: 180_000 });
+
 async function serious(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
