@@ -129,6 +129,9 @@ export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     sourcemap: false,
+    // One stylesheet, loaded with the page: a lazy chunk's own stylesheet, inserted while the first
+    // screen draws, made the browser recompute every element's style (measured, "The first screen").
+    cssCodeSplit: false,
     // The playground alone; the benchmark page only in `vite build --mode bench`
     // (npm run bench:browser), never in the site people are served.
     rolldownOptions: {

@@ -1,8 +1,9 @@
 // `npm run lighthouse`: a benchmark, not a test. Builds the site, serves dist/ compressed under a
 // sub-path, and runs Lighthouse (performance only) in headless Chromium as a phone and as a desktop.
-// Prints per form factor the median run's score, CLS, TBT, LCP and FCP, then one JSON line.
+// Prints per form factor the median run's score, CLS, TBT, LCP and FCP, the load average, then one JSON line.
 // Usage: node scripts/lighthouse.mjs [--runs N] [--no-build]   (TWICE_LIGHTHOUSE_PORT, default 4177)
 import { spawn, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
@@ -90,4 +91,7 @@ try {
   await chrome.kill();
   server.kill();
 }
-console.log(JSON.stringify({ url, runs, ...figures }));
+// Simulated throttling multiplies whatever else the CPU does: the figures go with the load.
+const load = loadavg().map((l) => Number(l.toFixed(2)));
+console.log(`load average (1, 5, 15 min) at the end: ${load.join(', ')}`);
+console.log(JSON.stringify({ url, runs, load, ...figures }));

@@ -4,6 +4,10 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { engineInNode, expect, open, test } from './support.ts';
 
+// Limits that catch a hang, not a loaded machine: a scan of the page with every panel and
+// disclosure open took most of a minute on the shared 2-core machine.
+test.describe.configure({ timeout: 180_000 });
+
 async function serious(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
@@ -14,6 +18,9 @@ async function serious(page: Page): Promise<string[]> {
 async function openEverything(page: Page): Promise<void> {
   await page.getByText('Knobs', { exact: true }).click();
   for (const summary of await page.locator('[data-strategy] summary').all()) await summary.click();
+  // The panels below the first screen mount at the first interaction: axe must see them too.
+  for (const panel of ['[data-panel="often"]', '[data-panel="explore"]', '#inspector-panel-title'])
+    await expect(page.locator(panel)).toHaveCount(1);
 }
 
 for (const scheme of ['light', 'dark'] as const) {

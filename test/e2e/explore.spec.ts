@@ -10,6 +10,7 @@ import {
   engineInNode,
   expect,
   expectSameAsNode,
+  reach,
   scrubber,
   test,
 } from './support.ts';
@@ -30,6 +31,7 @@ test.describe.configure({ timeout: 180_000 });
 async function open(page: Page, hash: string): Promise<void> {
   await page.goto(`./${hash}`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', EXPLORED);
+  await reach(page, 'explore');
 }
 
 const panel = (page: Page): Locator => page.locator('[data-panel="explore"]');

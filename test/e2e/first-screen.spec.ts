@@ -136,8 +136,44 @@ test('the page, its script, stylesheet and the sql.js wasm arrive compressed', a
   for (const path of [
     '/twice/',
     '/twice/assets/index.js',
-    '/twice/assets/index.css',
+    '/twice/assets/style.css',
     '/twice/assets/sql-wasm-browser.wasm',
   ])
     expect(encodings.get(path), path).toBe('br');
+});
+
+// Issue 13, part 5: what is below the first screen or behind a disclosure is not drawn with it.
+test('panels below the first screen mount when the reader nears them, presses a key, or a link asks', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const often = page.locator('[data-panel="often"]');
+  const explore = page.locator('[data-panel="explore"]');
+  const inspector = page.locator('#inspector-panel-title');
+  const knobs = page.getByRole('spinbutton', { name: 'Payments', exact: true });
+  await open(page);
+  await expect(page.locator('[data-run-status]')).toContainText('Ran ');
+  for (const panel of [often, explore, inspector, knobs]) await expect(panel).toHaveCount(0);
+  // Scrolling towards them (no key, no pointer) draws them before they come into view.
+  await page.locator('.colophon').evaluate((el) => el.scrollIntoView());
+  for (const panel of [often, explore, inspector]) await expect(panel).toBeVisible();
+  // The knobs still wait for their disclosure.
+  await expect(knobs).toHaveCount(0);
+  await page.getByText('Knobs', { exact: true }).click();
+  await expect(knobs).toBeVisible();
+
+  // The first key mounts every panel before focus moves, so Tab reaches into them. (A new load
+  // each time: going to another hash of the same page only changes its state.)
+  await page.goto('about:blank');
+  await open(page, '#scenario=payment-lost-response&seed=3');
+  await expect(often).toHaveCount(0);
+  await page.keyboard.press('Tab');
+  for (const panel of [often, explore, inspector]) await expect(panel).toHaveCount(1);
+
+  // A link that sets How often? (seeds=) opens that panel straight away, far below the view.
+  await page.goto('about:blank');
+  await open(page, '#scenario=payment-lost-response&seeds=10000');
+  await expect(often).toHaveCount(1);
+  await expect(often.getByRole('radio', { name: /^10.000$/ })).toBeChecked();
+  await expect(explore).toHaveCount(0);
 });

@@ -1,7 +1,14 @@
 // The inspector follows the cursor exactly, its SQL console answers and refuses writes, and the
 // database at the cursor downloads as a real SQLite file.
 import { readFile } from 'node:fs/promises';
-import { expect, open, scrubber, test } from './support.ts';
+import type { Page } from '@playwright/test';
+import { expect, open as openPage, reach, scrubber, test } from './support.ts';
+
+/** support's open(), then a scroll to the inspector, which mounts as it nears the view. */
+async function open(page: Page, hash: string): Promise<void> {
+  await openPage(page, hash);
+  await reach(page, 'inspector');
+}
 
 const LINK = '#scenario=payment-lost-response&seed=12&strategies=naive,idempotency-key&faults=1';
 

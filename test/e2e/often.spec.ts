@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { divergenceAt } from '../../src/ui/often/report.ts';
 import { ticksOf } from '../../src/ui/timeline.ts';
-import { SCENARIO, engineInNode, expect, scrubber, test } from './support.ts';
+import { SCENARIO, engineInNode, expect, reach, scrubber, test } from './support.ts';
 
 const panel = (page: Page) => page.locator('[data-panel="often"]');
 const STRATEGIES = ['naive', 'idempotency-key'];
@@ -18,6 +18,7 @@ test.describe.configure({ timeout: 300_000 });
 async function open(page: Page, hash = ''): Promise<void> {
   await page.goto(`./${hash}`);
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+  await reach(page, 'often');
 }
 
 test('1,000 seeds: naive breaks in some, the key store in none, as Node counts; a failing seed opens at its divergence', async ({

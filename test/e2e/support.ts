@@ -76,6 +76,16 @@ export async function open(page: Page, hash = ''): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
 }
 
+/**
+ * Scrolls to a panel below the first screen (How often?, the explorer, the inspector), as a reader
+ * does: the page mounts it when it nears the view. A panel already mounted is left as it is.
+ */
+export async function reach(page: Page, panel: 'often' | 'explore' | 'inspector'): Promise<void> {
+  await page
+    .locator(`[data-deferred="${panel}"]`)
+    .evaluate((slot) => slot.scrollIntoView({ block: 'center' }));
+}
+
 export const column = (page: Page, strategy: string): Locator =>
   page.locator(`[data-strategy="${strategy}"]`);
 
