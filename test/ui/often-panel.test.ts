@@ -206,8 +206,9 @@ describe('the How often? panel', () => {
     often.settle();
     // The run on screen is that seed at retries 1, and it does break there, at the divergence.
     expect(playground.result?.knobs.retries).toBe(1);
-    expect(playground.result?.runs[0]?.invariants.some((i) => !i.holds)).toBe(true);
-    const traces = playground.result?.runs.map((r) => r.trace) ?? [];
+    expect(playground.result?.runs[0]?.column.invariants.some((i) => !i.holds)).toBe(true);
+    const { runs } = engine.run({ scenario: 'payment-lost-response', seed, knobs: { retries: 1 } });
+    const traces = runs.map((r) => r.trace);
     expect(playground.page.t).toBe(ticksOf(traces).indexOf(divergenceAt(traces) ?? -1));
     expect(playground.hash).toContain('k.retries=1');
   });

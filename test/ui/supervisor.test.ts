@@ -1,10 +1,10 @@
 // A worker that dies (a crash, out of memory) fails only the call in flight, with words; the next call starts a new one, and the page keeps its state.
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, RunOptions } from '../../src/engine/index.ts';
-import { unpackResult, type EngineClient } from '../../src/ui/engine-client.ts';
+import type { EngineClient } from '../../src/ui/engine-client.ts';
 import { Playground } from '../../src/ui/playground.svelte.ts';
 import { Supervisor } from '../../src/ui/supervisor.ts';
-import { packResult } from '../../src/worker/packed.ts';
+import { RunShaper } from '../../src/worker/shape.ts';
 import { loadEngine } from '../support/engine.ts';
 import { fakeWorker, type FakeWorker } from '../support/worker.ts';
 
@@ -15,12 +15,19 @@ beforeAll(async () => {
 
 /** The engine worker's API on the real engine; `hang` makes the next run never answer, as a worker stuck before it dies. */
 function engineApi(control: { hang: boolean }) {
+  const shaper = new RunShaper();
+  const infos = engine.scenarios();
   return {
-    scenarios: async () => engine.scenarios(),
-    run: (options: RunOptions) =>
-      control.hang
-        ? new Promise<never>(() => undefined)
-        : Promise.resolve(packResult(engine.run(options))),
+    scenarios: async () => infos,
+    run: (options: RunOptions) => {
+      if (control.hang) return new Promise<never>(() => undefined);
+      const result = engine.run(options);
+      const info = infos.find((s) => s.id === result.scenario);
+      if (!info) throw new Error(`unknown story ${result.scenario}`);
+      return Promise.resolve(shaper.shape(info, result));
+    },
+    narrationAt: async (handle: number, column: number, at: number) =>
+      shaper.narrationAt(handle, column, at),
   };
 }
 
@@ -35,7 +42,9 @@ function supervised() {
   }, 'engine');
   const client: EngineClient = {
     scenarios: () => supervisor.call((remote) => remote.scenarios()),
-    run: async (options) => unpackResult(await supervisor.call((remote) => remote.run(options))),
+    run: (options) => supervisor.call((remote) => remote.run(options)),
+    narrationAt: (handle, column, at) =>
+      supervisor.call((remote) => remote.narrationAt(handle, column, at)),
   };
   return { client, control, workers };
 }
@@ -61,7 +70,7 @@ describe('a worker that dies', () => {
     control.hang = false;
     const next = await client.run(options);
     expect(workers).toHaveLength(2);
-    expect(next.runs.map((r) => r.traceHash)).toEqual(
+    expect(next.runs.map((r) => r.column.traceHash)).toEqual(
       engine.run(options).runs.map((r) => r.traceHash),
     );
   });
@@ -94,7 +103,7 @@ describe('a worker that dies', () => {
     await until(() => p.status === 'done');
     expect(workers).toHaveLength(2);
     expect(p.error).toBeNull();
-    expect(p.result?.runs.map((r) => r.traceHash)).toEqual(
+    expect(p.result?.runs.map((r) => r.column.traceHash)).toEqual(
       engine
         .run({ scenario: 'payment-lost-response', seed: 44, knobs: { retries: 2 } })
         .runs.map((r) => r.traceHash),
