@@ -16,7 +16,7 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { readKnobs, withDefaults } from './knobs.ts';
-import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import { OUTBOX_AT_LEAST_ONCE, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { KnobValues, Scenario } from './types.ts';
 import { caseKnob } from './workload.ts';
 
@@ -241,6 +241,7 @@ export const keyLifecycle: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
+  limits: [OUTBOX_AT_LEAST_ONCE],
   knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],
