@@ -1,5 +1,6 @@
 // engine.explore: every schedule with at most maxFaults faults (and every ordering of events due together), fewest faults first.
 
+import { limitApplies } from '../scenarios/knobs.ts';
 import { STRATEGIES } from '../server/strategies/index.ts';
 import { Pacer } from './pacer.ts';
 import type { ReusedDbs } from './reused-db.ts';
@@ -126,7 +127,9 @@ async function exploreStrategy(
   const { scenario, seed, knobs, maxFaults, maxSchedules } = run;
   const job: StrategyJob = { scenario, strategy, seed, faults: true, knobs, trace: false };
   const correct = STRATEGIES.get(strategy)?.correct ?? false;
-  const limits = (scenario.limits ?? []).filter((l) => l.strategy === strategy);
+  const limits = (scenario.limits ?? []).filter(
+    (l) => l.strategy === strategy && limitApplies(l, knobs),
+  );
   const found = new Map<string, Counterexample>();
   let schedules = 0;
   let broken = 0;

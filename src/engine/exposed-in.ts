@@ -19,6 +19,9 @@ export const EXPOSED_IN: Readonly<Record<string, ExposedIn>> = {
   },
   'key-after-effect': { scenario: 'payment-lost-response' },
   'new-key-per-retry': { scenario: 'payment-lost-response' },
+  // The only place it breaks an invariant: under the scoped profiles the stores compare payloads,
+  // so a shared key is refused (422), which no invariant checks. Under powertools the correct
+  // stores share keys too, by design: a limit the story declares for that profile.
   'global-key-scope': {
     scenario: 'key-lifecycle',
     knobs: { case: 'shared-key', profile: 'powertools' },

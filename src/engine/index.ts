@@ -40,6 +40,7 @@ export { MAX_SWEEP_VALUES } from './sweep.ts';
 export { MAX_EXPLORE_FAULTS, MAX_EXPLORE_SCHEDULES, DEFAULT_EXPLORE_SCHEDULES } from './explore.ts';
 export { formatSchedule, parseSchedule, type Decision, type Schedule } from './schedule.ts';
 export { describeSchedule } from './schedule-words.ts';
+export { limitApplies } from '../scenarios/knobs.ts';
 // Exports of a counterexample: pure text a page offers for download.
 export { exportSteps } from './export/steps.ts';
 export { exportHttp, type HttpExportHeader } from './export/http.ts';

@@ -134,8 +134,9 @@ export interface BatchHooks {
    */
   readonly pause?: () => Promise<void>;
   /**
-   * The host's clock in ms. With it a slice ends after ~50 ms of work; without it, after 16
-   * strategy-runs (a few to ~50 ms a run here). Only pacing depends on it, never a result.
+   * The host's clock in ms. With it a slice ends after ~50 ms of work; without it, after 8
+   * strategy-runs (~1–10 ms a run here, up to ~40 ms on a loaded machine: pacer.ts). Only pacing
+   * depends on it, never a result.
    */
   readonly now?: () => number;
 }

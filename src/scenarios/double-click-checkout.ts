@@ -10,7 +10,7 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { defineKnobs, readKnobs, withDefaults } from './knobs.ts';
-import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import { OUTBOX_AT_LEAST_ONCE, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { Scenario } from './types.ts';
 import { countAndGap, spaced } from './workload.ts';
 
@@ -127,6 +127,7 @@ export const doubleClickCheckout: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
+  limits: [OUTBOX_AT_LEAST_ONCE],
   knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key', 'check-then-insert', 'key-after-effect'],

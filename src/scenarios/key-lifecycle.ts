@@ -16,8 +16,8 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { readKnobs, withDefaults } from './knobs.ts';
-import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
-import type { KnobValues, Scenario } from './types.ts';
+import { OUTBOX_AT_LEAST_ONCE, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import type { KnobValues, Limit, Scenario } from './types.ts';
 import { caseKnob } from './workload.ts';
 
 export const LIFECYCLE_CASES = [
@@ -172,6 +172,19 @@ function pay(at: number, extra: Partial<Operation> = {}): Operation {
   };
 }
 
+/**
+ * Under the powertools profile the store's keys are Powertools' keys: unscoped, by design. The
+ * correct stores then do what Powertools does in `shared-key`, and the story says so.
+ */
+const POWERTOOLS_UNSCOPED: readonly Limit[] = ['idempotency-key', 'outbox'].flatMap((strategy) =>
+  ['own-answers', 'answers-match'].map((invariant) => ({
+    strategy,
+    invariant,
+    knobs: { profile: 'powertools' },
+    why: 'Under the powertools profile, as in Powertools itself, a key is not kept per caller: the record is the function’s name and a hash of the key, nothing of the caller (persistence/dynamodb.py _get_key; DynamoDBPersistenceLayer). With payload validation off, its default, another customer who sends the same key gets the first customer’s stored order. Documented behaviour, not a bug of the store: scope the key yourself, in the key path.',
+  })),
+);
+
 const KNOBS = [
   ...caseKnob(
     LIFECYCLE_CASES,
@@ -241,6 +254,7 @@ export const keyLifecycle: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
+  limits: [OUTBOX_AT_LEAST_ONCE, ...POWERTOOLS_UNSCOPED],
   knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],

@@ -12,7 +12,7 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { defineKnobs, readKnobs, withChanges, withDefaults } from './knobs.ts';
-import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import { OUTBOX_AT_LEAST_ONCE, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import { PAYMENT_KNOBS, paymentOperations } from './payment-lost-response.ts';
 import type { Scenario } from './types.ts';
 
@@ -127,6 +127,7 @@ export const keyRetention: Scenario = {
       invariant: 'one-charge-per-intent',
       why: 'A key lives for its retention only. A retry that comes after the key expired, or after the reaper deleted it, is a new request and runs again: retention must outlast the longest time a client keeps retrying.',
     },
+    OUTBOX_AT_LEAST_ONCE,
   ],
   knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,

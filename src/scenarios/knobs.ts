@@ -1,6 +1,6 @@
 // Knob validation: every value a caller passes is checked against the story's knob specs.
 
-import type { KnobSpec, KnobValue, KnobValues } from './types.ts';
+import type { KnobSpec, KnobValue, KnobValues, Limit } from './types.ts';
 
 function describeAllowed(spec: KnobSpec): string {
   switch (spec.kind) {
@@ -182,4 +182,9 @@ export function withDefaults<K extends KnobSpec>(
       Object.entries(defaults).map(([id, value]) => [id, { default: value as KnobValue }]),
     ) as Partial<Record<K['id'], KnobChange>>,
   );
+}
+
+/** Whether a declared limit covers a run with these knob values (every knob, defaults filled in). */
+export function limitApplies(limit: Limit, knobs: KnobValues): boolean {
+  return Object.entries(limit.knobs ?? {}).every(([id, value]) => knobs[id] === value);
 }

@@ -1,7 +1,7 @@
 // Effects and invariants of the payment stories, written as SQL over the final state.
 
 import type { SqlValue } from '../server/db.ts';
-import type { EffectSpec, InvariantSpec } from './types.ts';
+import type { EffectSpec, InvariantSpec, Limit } from './types.ts';
 
 const UNITS: readonly (readonly [number, string])[] = [
   [3_600_000, 'h'],
@@ -157,3 +157,13 @@ export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
   EVENTS_RELAYED,
   PUBLISHED_ONCE,
 ];
+
+/**
+ * The outbox's documented limit in every story that runs it: the relay publishes, then marks,
+ * so it publishes at least once (docs/semantics.md, Limits of the correct strategies).
+ */
+export const OUTBOX_AT_LEAST_ONCE: Limit = {
+  strategy: 'outbox',
+  invariant: 'published-once',
+  why: 'The relay publishes an event to the broker, then marks it published. If the server crashes between the two, or the relay stalls there until its next pass, the event is still unmarked and goes out again: an outbox publishes at least once (microservices.io, Transactional outbox). The consumer must dedupe, with an inbox.',
+};

@@ -11,7 +11,7 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { readKnobs } from './knobs.ts';
-import { PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import { OUTBOX_AT_LEAST_ONCE, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
 import type { KnobValues, Scenario, WorldOptions } from './types.ts';
 import { countAndGap, spaced } from './workload.ts';
 
@@ -94,6 +94,7 @@ export const paymentLostResponse: Scenario = {
     holds: 'idempotency-key',
     invariant: 'one-charge-per-intent',
   },
+  limits: [OUTBOX_AT_LEAST_ONCE],
   knobs: [...PAYMENT_KNOBS, ...CLIENT_KNOBS, ...NETWORK_KNOBS, ...SERVER_KNOBS, ...PROVIDER_KNOBS],
   strategies: PAYMENT_STRATEGY_IDS,
   defaultStrategies: ['naive', 'idempotency-key'],

@@ -12,7 +12,12 @@ import {
   serverConfig,
 } from './http-world.ts';
 import { defineKnobs, readKnobs, withChanges, withDefaults, type KnobId } from './knobs.ts';
-import { ONE_CHARGE_PER_INTENT, PAYMENT_EFFECTS, PAYMENT_INVARIANTS } from './payment-checks.ts';
+import {
+  ONE_CHARGE_PER_INTENT,
+  OUTBOX_AT_LEAST_ONCE,
+  PAYMENT_EFFECTS,
+  PAYMENT_INVARIANTS,
+} from './payment-checks.ts';
 import { PAYMENT_KNOBS, paymentOperations } from './payment-lost-response.ts';
 import type { InvariantSpec, KnobValues, Scenario, WorldOptions } from './types.ts';
 
@@ -267,6 +272,7 @@ export const retryAmplification: Scenario = {
       invariant: 'one-charge-per-intent',
       why: 'The store dedupes by the key it is given. When the gateway mints the key, each browser retry arrives under a new key and is a new payment; the key must be minted once per intent, in the browser.',
     },
+    OUTBOX_AT_LEAST_ONCE,
   ],
   knobs: KNOBS,
   strategies: PAYMENT_STRATEGY_IDS,

@@ -123,6 +123,11 @@ export interface Limit {
   readonly strategy: string;
   readonly invariant: string;
   readonly why: string;
+  /**
+   * Set when the limit holds only under some knob values (a profile): it covers the runs whose
+   * knobs have every one of these values, and no other run.
+   */
+  readonly knobs?: KnobValues;
 }
 
 export interface Scenario {

@@ -1,6 +1,6 @@
-// What the explorer must find: every buggy strategy falls where StrategyInfo.exposedIn says, and replays; every correct one holds there.
+// What the explorer must find: every buggy strategy falls where StrategyInfo.exposedIn says, and replays; every correct one holds there, and wherever a buggy one falls.
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Engine, StrategyInfo } from '../../src/engine/index.ts';
+import type { Engine, ExploreResult, StrategyInfo } from '../../src/engine/index.ts';
 import { STRATEGIES } from '../../src/server/strategies/index.ts';
 import { loadEngine } from '../support/engine.ts';
 
@@ -13,6 +13,37 @@ beforeAll(async () => {
 
 /** The faults explored per strategy: 2 for all but the stories whose schedules run into thousands. */
 const BOUND: Readonly<Record<string, number>> = { 'no-recovery-point': 1, 'no-airline-key': 1 };
+
+/**
+ * The faults each buggy strategy needs where it is exposed: its fewest-fault counterexample
+ * (minimality is held by explore.test.ts), 1 unless it falls with none: to an ordering of two
+ * concurrent requests, or to a case that is its fault by itself.
+ */
+const NEEDS: Readonly<Record<string, number>> = {
+  'check-then-insert': 0,
+  'global-key-scope': 0,
+  'no-fingerprint': 0,
+  'cache-5xx': 0,
+};
+
+const BUGGY = [...STRATEGIES.values()].filter((s) => !s.correct).map((s) => s.id);
+
+/** Explorations by options: buggy strategies that share a place explore its correct ones once. */
+const explorations = new Map<string, Promise<ExploreResult>>();
+function exploreOnce(options: Parameters<Engine['explore']>[0]): Promise<ExploreResult> {
+  const key = JSON.stringify(options);
+  const found = explorations.get(key) ?? engine.explore(options);
+  explorations.set(key, found);
+  return found;
+}
+
+/** Where a strategy is exposed, and the correct strategies of that story. */
+function placeOf(id: string) {
+  const { scenario, knobs = {} } = infos.get(id)?.exposedIn ?? { scenario: '' };
+  const story = engine.scenarios().find((s) => s.id === scenario);
+  const correct = story?.strategies.filter((s) => s.correct).map((s) => s.id) ?? [];
+  return { scenario, knobs, correct };
+}
 
 describe('exposedIn', () => {
   test.each([...STRATEGIES.keys()])(
@@ -41,6 +72,75 @@ describe('exposedIn', () => {
       }
     },
   );
+
+  test.each(BUGGY)(
+    '%s: where it breaks, with the faults it needs, every correct strategy holds but for declared limits',
+    async (id) => {
+      const { scenario, knobs, correct } = placeOf(id);
+      expect(correct.length, `${scenario} has correct strategies`).toBeGreaterThan(0);
+      const maxFaults = NEEDS[id] ?? 1;
+      const [buggy] = (await engine.explore({ scenario, knobs, strategies: [id], maxFaults }))
+        .strategies;
+      const broken = buggy?.counterexamples.filter((c) => !c.limit) ?? [];
+      expect(broken.length, `${id} breaks with ${maxFaults} faults`).toBeGreaterThan(0);
+      const { strategies } = await exploreOnce({ scenario, knobs, strategies: correct, maxFaults });
+      for (const held of strategies) {
+        expect(held.complete).toBe(true);
+        const bugs = held.counterexamples.filter((c) => !c.limit);
+        expect(bugs, `${held.strategy} where ${id} breaks`).toEqual([]);
+        expect(held.holds).toBe(true);
+      }
+    },
+  );
+
+  test('under powertools the correct stores share keys too: a declared limit of that profile, not a bug', async () => {
+    const { scenario, knobs } = placeOf('global-key-scope');
+    const result = await exploreOnce({
+      scenario,
+      knobs,
+      strategies: ['idempotency-key', 'outbox'],
+      maxFaults: 0,
+    });
+    for (const held of result.strategies) {
+      const found = held.counterexamples.map((c) => [c.invariant, c.limit]);
+      expect(found, held.strategy).toEqual([
+        ['own-answers', true],
+        ['answers-match', true],
+      ]);
+    }
+    // Under a profile that scopes its keys, the same case breaks nothing for them.
+    const scoped = await engine.explore({
+      scenario,
+      knobs: { ...knobs, profile: 'stripe' },
+      strategies: ['idempotency-key', 'outbox'],
+      maxFaults: 0,
+    });
+    for (const held of scoped.strategies) expect(held.counterexamples).toEqual([]);
+  });
+
+  test('the outbox publishes at least once: a crash after publish is its declared limit', async () => {
+    const { scenario, knobs } = placeOf('no-lease-expiry');
+    const result = await exploreOnce({
+      scenario,
+      knobs,
+      strategies: placeOf('no-lease-expiry').correct,
+      maxFaults: 1,
+    });
+    const outbox = result.strategies.find((s) => s.strategy === 'outbox');
+    const twice = outbox?.counterexamples.find((c) => c.invariant === 'published-once');
+    expect(twice).toMatchObject({ limit: true, faults: 1 });
+    expect(twice?.summary).toMatch(/crashes right after step publish/);
+  });
+
+  test('two stalls past the lease: the outbox still relays the late attempt’s event', async () => {
+    const { scenario, knobs } = placeOf('lease-no-fence');
+    const result = await engine.explore({ scenario, knobs, strategies: ['outbox'], maxFaults: 2 });
+    const [outbox] = result.strategies;
+    expect(outbox?.complete).toBe(true);
+    expect(outbox?.counterexamples.map((c) => [c.invariant, c.limit])).toEqual([
+      ['published-once', true],
+    ]);
+  });
 
   test('check-then-insert falls to an ordering of two concurrent requests, not to a fault', async () => {
     const { scenario, knobs } = infos.get('check-then-insert')?.exposedIn ?? { scenario: '' };

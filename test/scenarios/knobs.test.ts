@@ -4,11 +4,13 @@ import { describe, expect, test } from 'vitest';
 import { NETWORK_KNOBS, SERVER_KNOBS } from '../../src/scenarios/http-world.ts';
 import {
   defineKnobs,
+  limitApplies,
   pickKnobs,
   readKnobs,
   resolveKnobs,
   withDefaults,
 } from '../../src/scenarios/knobs.ts';
+import { keyLifecycle } from '../../src/scenarios/key-lifecycle.ts';
 import { countAndGap, spaced } from '../../src/scenarios/workload.ts';
 
 const KNOBS = [
@@ -101,4 +103,25 @@ describe('workload', () => {
       ['c3', 500],
     ]);
   });
+});
+
+test('a limit declared under some knob values covers runs with those values only', () => {
+  const resolve = (knobs: Record<string, string>) =>
+    resolveKnobs(keyLifecycle.id, keyLifecycle.knobs, { case: 'shared-key', ...knobs });
+  const limits = keyLifecycle.limits ?? [];
+  const leak = limits.filter((l) => l.strategy === 'idempotency-key');
+  expect(leak.map((l) => [l.invariant, l.knobs])).toEqual([
+    ['own-answers', { profile: 'powertools' }],
+    ['answers-match', { profile: 'powertools' }],
+  ]);
+  for (const limit of leak) {
+    expect(limitApplies(limit, resolve({ profile: 'powertools' }))).toBe(true);
+    // The default profile (IETF) and every other scopes its keys: no limit there.
+    for (const profile of ['ietf', 'stripe', 'brandur'])
+      expect(limitApplies(limit, resolve({ profile }))).toBe(false);
+    expect(limitApplies(limit, resolve({}))).toBe(false);
+  }
+  // A limit with no knobs holds everywhere.
+  const outbox = limits.find((l) => l.invariant === 'published-once');
+  expect(outbox && limitApplies(outbox, resolve({ profile: 'stripe' }))).toBe(true);
 });

@@ -52,3 +52,22 @@ test('a crash right after the payment commits loses no event: it was written in 
   expect(verdict(run, 'events-relayed')?.holds).toBe(true);
   expect(run.effects['event-published']).toBeGreaterThanOrEqual(1);
 });
+
+test('an attempt that finishes after its client gave up still gets its event relayed', () => {
+  // Both attempts stall after claiming the key; every retry meets the held lease (409) and the
+  // client gives up. The second stalled attempt then finishes alone, long after the client, and
+  // writes its event: the relay must look once more after the server's last execution ends.
+  const knobs = { case: 'lease-expired-takeover' };
+  const schedule = 'v1~s.o1.a1.c0.pclaim-key~s.o2.a1.c0.pclaim-key';
+  const run = engine.run({ scenario: 'key-lifecycle', knobs, strategies: ['outbox'], schedule })
+    .runs[0]!;
+  // The last answer to a client (the relay's own executions are operation 0).
+  const lastAnswer = run.trace.findLast((e) => e.kind === 'response' && e.op > 0);
+  const gaveUp = run.trace.filter((e) => e.kind === 'outcome' && e.result === 'gave-up');
+  expect(gaveUp).toHaveLength(2);
+  expect(lastAnswer?.at).toBeGreaterThan(Math.max(...gaveUp.map((e) => e.at)));
+  const published = run.trace.find((e) => e.kind === 'effect' && e.name === 'event-published');
+  expect(published?.at).toBeGreaterThan(lastAnswer?.at ?? Infinity);
+  expect(verdict(run, 'events-relayed')?.holds).toBe(true);
+  expect(verdict(run, 'published-once')?.holds).toBe(true);
+});

@@ -1,4 +1,4 @@
-// A counterexample as an HTTP transcript (.http file): the client's requests in order, with comments where to drop, duplicate or crash.
+// A counterexample as an HTTP transcript (.http file): the client's requests in order, with comments for every fault and race to arrange.
 
 import type { TraceEvent } from '../../sim/trace.ts';
 
@@ -12,6 +12,28 @@ export interface HttpExportHeader {
 
 const refKey = (op: number, attempt: number) => `${op}/${attempt}`;
 
+/** Who a foreign system is, in words. */
+const SYSTEMS: Readonly<Record<string, string>> = {
+  psp: 'the payment provider',
+  airline: 'the airline',
+};
+
+/** The operation and attempt a choice label names (`…/op:1/attempt:2/…`), when it names one. */
+function labelRef(label: string): { op: number; attempt: number } | null {
+  const op = /(?:^|\/)op:(\d+)/.exec(label)?.[1];
+  const attempt = /(?:^|\/)attempt:(\d+)/.exec(label)?.[1];
+  return op === undefined || attempt === undefined
+    ? null
+    : { op: Number(op), attempt: Number(attempt) };
+}
+
+/** The next event after `from` that is not a choice: the one an ordering decision let go first. */
+function picked(trace: readonly TraceEvent[], from: number): TraceEvent | undefined {
+  for (let i = from + 1; i < trace.length; i++)
+    if ((trace[i] as TraceEvent).kind !== 'choice') return trace[i];
+  return undefined;
+}
+
 /** What the run did to each request (by operation and attempt), as instructions for a reader. */
 function instructions(trace: readonly TraceEvent[]): Map<string, string[]> {
   const notes = new Map<string, string[]>();
@@ -20,8 +42,22 @@ function instructions(trace: readonly TraceEvent[]): Map<string, string[]> {
     notes.set(key, [...(notes.get(key) ?? []), text]);
   };
   const execs = new Map<number, { op: number; attempt: number }>();
-  for (const e of trace) {
-    if (e.kind === 'deliver') execs.set(e.exec, { op: e.op, attempt: e.attempt });
+  // Executions in flight, with the last step each committed: what a race runs between.
+  const running = new Map<number, string | null>();
+  trace.forEach((e, i) => {
+    if (e.kind === 'deliver') {
+      execs.set(e.exec, { op: e.op, attempt: e.attempt });
+      running.set(e.exec, null);
+    } else if (e.kind === 'step') {
+      if (e.result === 'respond' || e.result === 'done' || e.result === 'error')
+        running.delete(e.exec);
+      else running.set(e.exec, e.step);
+    } else if (e.kind === 'request' && e.attempt > 1)
+      note(
+        e.op,
+        e.attempt,
+        `SEND AGAIN: attempt ${e.attempt} repeats attempt ${e.attempt - 1} of this operation (a retry, or the sender's redelivery), same key and body.`,
+      );
     else if (e.kind === 'duplicated')
       note(e.op, e.attempt, 'SEND TWICE: the network delivers this request twice.');
     else if (e.kind === 'lost' && e.message === 'request' && e.copy === 0)
@@ -33,6 +69,7 @@ function instructions(trace: readonly TraceEvent[]): Map<string, string[]> {
     else if (e.kind === 'lost' && e.message === 'response')
       note(e.op, e.attempt, `DROP THE RESPONSE: the client never sees this answer (${e.reason}).`);
     else if (e.kind === 'crash') {
+      running.clear();
       const ref = execs.get(e.exec);
       if (ref)
         note(
@@ -40,9 +77,62 @@ function instructions(trace: readonly TraceEvent[]): Map<string, string[]> {
           ref.attempt,
           `CRASH THE SERVER right after it commits step "${e.afterStep}" for this request.`,
         );
-    }
-  }
+    } else if (e.kind === 'choice' && e.value === true) choiceNote(e.label, note);
+    else if (e.kind === 'choice' && e.label.startsWith('order/') && Number(e.value) > 0)
+      orderNote(picked(trace, i), execs, running, note);
+  });
   return notes;
+}
+
+type Note = (op: number, attempt: number, text: string) => void;
+
+/** A fault taken at a choice the trace has no event of its own for: a pause, a lost foreign reply. */
+function choiceNote(label: string, note: Note): void {
+  const ref = labelRef(label);
+  if (!ref) return;
+  const pause = /\/pause-after:([^/]+)$/.exec(label)?.[1];
+  if (pause !== undefined)
+    note(
+      ref.op,
+      ref.attempt,
+      `STALL THE SERVER: hold this request's execution right after it commits step "${pause}", for longer than the key's lease (a GC pause, a slow disk); send the next requests meanwhile, then let it go on.`,
+    );
+  const lost = /^([^/]+)\/.*\/([^/]+)\/lost-reply$/.exec(label);
+  if (lost) {
+    const system = SYSTEMS[lost[1] ?? ''] ?? lost[1];
+    note(
+      ref.op,
+      ref.attempt,
+      `LOSE ${String(system).toUpperCase()}'S REPLY: let it do the work your server asks for in step "${lost[2] ?? ''}", then drop its answer, so your server times out not knowing the outcome.`,
+    );
+  }
+}
+
+/** An ordering against the schedule order: the event it let go first, as a race to arrange. */
+function orderNote(
+  first: TraceEvent | undefined,
+  execs: ReadonlyMap<number, { op: number; attempt: number }>,
+  running: ReadonlyMap<number, string | null>,
+  note: Note,
+): void {
+  if (first?.kind !== 'deliver' && first?.kind !== 'step') return;
+  const ref = execs.get(first.exec) ?? (first.kind === 'deliver' ? first : undefined);
+  if (!ref) return;
+  const others = [...running].filter(([exec]) => exec !== first.exec);
+  const [other] = others;
+  const otherRef = other ? execs.get(other[0]) : undefined;
+  if (!other || !otherRef) return;
+  const them = `attempt ${otherRef.attempt} of operation ${otherRef.op}`;
+  const where =
+    other[1] === null
+      ? 'before it commits its first step'
+      : `after it commits step "${other[1]}" and before it commits its next one`;
+  const what = first.kind === 'deliver' ? 'reach the handler' : `commit step "${first.step}"`;
+  note(
+    ref.op,
+    ref.attempt,
+    `RACE: send this request concurrently with ${them}; make it ${what} while that one is in flight, ${where}.`,
+  );
 }
 
 function request(e: Request, notes: readonly string[], previousAt: number | null): string {
@@ -70,7 +160,8 @@ export function exportHttp(header: HttpExportHeader, trace: readonly TraceEvent[
     `# Schedule: ${header.schedule}`,
     `# In words: ${header.summary}`,
     '# Replay it against your own API: set @host, send each request in order, and follow the',
-    '# comments (drop an answer, crash the server, send twice). Keys are the ones the run used.',
+    '# comments (drop an answer, crash or stall the server, send twice, race two requests, lose a',
+    "# foreign system's reply). Keys are the ones the run used.",
     '@host = http://localhost:3000',
     '',
   ].join('\n');

@@ -18,6 +18,8 @@ export class Jobs {
   readonly #server: Pick<Server, 'up' | 'busy' | 'startExec'>;
   /** Per job: whether its last run said work is left for it; unset until it has run once. */
   readonly #pending: (boolean | undefined)[] = [];
+  /** Per job: whether clients or the server had work in flight at its last run. */
+  readonly #sawBusy: boolean[] = [];
   /** Executions the jobs have re-driven so far: each is op 0, attempt n, so its fates have labels of their own. */
   #redriven = 0;
 
@@ -49,7 +51,9 @@ export class Jobs {
 
   /**
    * Runs a job and re-drives what it returns. It keeps ticking while clients still have work,
-   * or while the job itself says work is left for it (a completer with unfinished keys).
+   * or while the job itself says work is left for it (a completer with unfinished keys), and
+   * looks once more after the work in flight at its last run is over: an execution that outlived
+   * its client (a stalled attempt that finishes late) may have left it an outbox row.
    */
   onJob({ job: index }: On<'job'>): void {
     const k = this.#k;
@@ -57,9 +61,10 @@ export class Jobs {
     assert(job, `job: unknown job ${index}`);
     const clientsBusy = !this.#client.done || this.#server.busy;
     // Until a job has run once, assume it has work: it must get to look.
-    if (!clientsBusy && !(this.#pending[index] ?? true)) return;
+    if (!clientsBusy && !this.#sawBusy[index] && !(this.#pending[index] ?? true)) return;
     k.schedule(k.now + job.everyMs, { type: 'job', job: index });
     if (!this.#server.up) return;
+    this.#sawBusy[index] = clientsBusy;
     const result = job.run(k.now);
     this.#pending[index] = result.pending;
     // A run that found nothing to do stays out of the trace: a reaper ticks for days. A job
