@@ -1,7 +1,7 @@
 // Drawing is bounded by the screen, not the run: the link that froze the page for 72 s becomes
 // interactive, a dozen long columns stay small in the DOM, and the cursor's row is always in view.
 import type { Locator, Page } from '@playwright/test';
-import { column, expect, scrubber, test } from './support.ts';
+import { column, expect, reach, scrubber, test } from './support.ts';
 
 /** Every value at its allowed maximum: about 105,000 events in the naive column. */
 const FREEZING =
@@ -67,7 +67,9 @@ test('the link that froze the page becomes interactive, small, and steps with it
   // stretches that several times, never to seconds.
   expect(await longestStallAfterAnswer(page)).toBeLessThan(3000);
   expect(await nodes(page)).toBeLessThan(5000);
-  // The inspector's tables of the run's final state (thousands of rows) stay bounded too.
+  // The inspector's tables of the run's final state (thousands of rows) stay bounded too, once a
+  // reader scrolls to it (it mounts near the view).
+  await reach(page, 'inspector');
   await expect(page.getByText(/ rows shown/).first()).toBeVisible({ timeout: 120_000 });
   expect(await nodes(page)).toBeLessThan(5000);
   const naive = column(page, 'naive');
