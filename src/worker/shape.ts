@@ -2,7 +2,7 @@
 // verdicts) into its compact form, and the latest run kept for what the page asks for later.
 import type { RunResult, ScenarioInfo, StrategyRun } from '../engine/types.ts';
 import { columnsOf, indexEffects } from '../ui/columns.ts';
-import { explainDivergence, findDivergence } from '../ui/diagram/divergence.ts';
+import { divergenceAt, explainDivergence, findDivergence } from '../ui/diagram/divergence.ts';
 import { layoutDiagram, MAX_DRAWN_ROWS } from '../ui/diagram/layout.ts';
 import { createNarrator } from '../ui/diagram/narrate.ts';
 import { eventsAt, ticksOf } from '../ui/timeline.ts';
@@ -65,10 +65,6 @@ export class RunShaper {
         divergenceSeq: found?.seqs[i] ?? null,
       };
     });
-    const parted = (found?.seqs ?? []).flatMap((seq, i) => {
-      const at = seq === null ? undefined : traces[i]?.[seq]?.at;
-      return at === undefined ? [] : [at];
-    });
     return {
       handle,
       scenario: result.scenario,
@@ -78,7 +74,7 @@ export class RunShaper {
       runs,
       ticks: Float64Array.from(ticksOf(traces)),
       explanation: explain(result),
-      divergenceAt: parted.length > 0 ? Math.min(...parted) : null,
+      divergenceAt: divergenceAt(traces, found),
     };
   }
 

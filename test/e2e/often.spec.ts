@@ -2,7 +2,7 @@
 // divergence, a sweep draws a line per strategy, cancel keeps a partial result, and the panel passes axe.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { divergenceAt } from '../../src/ui/often/report.ts';
+import { divergenceAt } from '../../src/ui/diagram/divergence.ts';
 import { ticksOf } from '../../src/ui/timeline.ts';
 import { SCENARIO, engineInNode, expect, reach, scrubber, test } from './support.ts';
 

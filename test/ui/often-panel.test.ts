@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine } from '../../src/engine/index.ts';
 import { HowOften } from '../../src/ui/often/how-often.svelte.ts';
 import { BatchPool } from '../../src/ui/often/pool.ts';
-import { divergenceAt } from '../../src/ui/often/report.ts';
+import { divergenceAt } from '../../src/ui/diagram/divergence.ts';
 import { Playground } from '../../src/ui/playground.svelte.ts';
 import { ticksOf } from '../../src/ui/timeline.ts';
 import { createBatchApi } from '../../src/worker/batch-api.ts';

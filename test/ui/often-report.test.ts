@@ -2,11 +2,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Engine, ScenarioInfo } from '../../src/engine/index.ts';
 import { wilson } from '../../src/engine/stats.ts';
-import { findDivergence } from '../../src/ui/diagram/divergence.ts';
+import { divergenceAt, findDivergence } from '../../src/ui/diagram/divergence.ts';
 import type { SweepPointResult } from '../../src/ui/often/pool.ts';
 import {
   cliCommand,
-  divergenceAt,
   failingSeeds,
   histogramBars,
   percent,

@@ -121,6 +121,22 @@ export function findDivergence(traces: readonly (readonly TraceEvent[])[]): Dive
   return { index: at, seqs };
 }
 
+/**
+ * The virtual time at which the columns first part ways, or null when they never do (or one
+ * column). `found` is the divergence of the same traces when the caller has it already.
+ */
+export function divergenceAt(
+  traces: readonly (readonly TraceEvent[])[],
+  found: Divergence | null = findDivergence(traces),
+): number | null {
+  if (!found) return null;
+  const times = found.seqs.flatMap((seq, i) => {
+    const at = seq === null ? undefined : traces[i]?.[seq]?.at;
+    return at === undefined ? [] : [at];
+  });
+  return times.length > 0 ? Math.min(...times) : null;
+}
+
 /** What a broken invariant looks like to this file: the engine's InvariantResult fits. */
 export interface InvariantVerdict {
   readonly id: string;

@@ -1,8 +1,6 @@
 // What a batch or sweep says, in numbers and words: rates with intervals, failing seeds, the settings behind a chart.
 import type { ScenarioInfo } from '../../engine/types.ts';
 import type { KnobValues } from '../../scenarios/types.ts';
-import type { TraceEvent } from '../../sim/trace.ts';
-import { findDivergence } from '../diagram/divergence.ts';
 import type { SweepPointResult } from './pool.ts';
 
 /** The options a batch ran with: what makes a result stale when the page moves on. */
@@ -124,17 +122,6 @@ export function failingSeeds(
   limit = 20,
 ): number[] {
   return [...new Set(invariants.flatMap((i) => i.seeds))].sort((a, b) => a - b).slice(0, limit);
-}
-
-/** The virtual time at which the columns first part ways, or null when they never do (or one column). */
-export function divergenceAt(traces: readonly (readonly TraceEvent[])[]): number | null {
-  const found = findDivergence(traces);
-  if (!found) return null;
-  const times = found.seqs.flatMap((seq, i) =>
-    seq === null ? [] : [traces[i]?.[seq]?.at ?? Infinity],
-  );
-  const at = Math.min(...times);
-  return Number.isFinite(at) ? at : null;
 }
 
 /** One strategy's line on the sweep chart: per value, its rate and Wilson interval. */
