@@ -19,13 +19,9 @@ export const EXPOSED_IN: Readonly<Record<string, ExposedIn>> = {
   },
   'key-after-effect': { scenario: 'payment-lost-response' },
   'new-key-per-retry': { scenario: 'payment-lost-response' },
-  // The only place it breaks an invariant: under the scoped profiles the stores compare payloads,
-  // so a shared key is refused (422), which no invariant checks. Under powertools the correct
-  // stores share keys too, by design: a limit the story declares for that profile.
-  'global-key-scope': {
-    scenario: 'key-lifecycle',
-    knobs: { case: 'shared-key', profile: 'powertools' },
-  },
+  // Another customer sends the same key: the IETF store refuses it (422) for a key that is not
+  // its own, where the correct store, its keys per client, pays it (own-keys).
+  'global-key-scope': { scenario: 'key-lifecycle', knobs: { case: 'shared-key' } },
   'no-fingerprint': { scenario: 'key-lifecycle', knobs: { case: 'mismatch' } },
   'cache-5xx': { scenario: 'key-lifecycle', knobs: { case: 'provider-recovers' } },
   'no-lease-expiry': { scenario: 'key-lifecycle', knobs: { case: 'crash-then-retry', crash: 0.1 } },

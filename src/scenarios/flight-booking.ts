@@ -17,6 +17,7 @@ import {
   NO_STORED_FAILURE,
   ONE_CHARGE_PER_INTENT,
   ONE_ROW_PER_KEY,
+  OWN_KEYS,
 } from './payment-checks.ts';
 import type { EffectSpec, InvariantSpec, Scenario } from './types.ts';
 import { countAndGap, spaced } from './workload.ts';
@@ -140,6 +141,7 @@ export const FLIGHT_INVARIANTS: readonly InvariantSpec[] = [
   ONE_BOOKING_PER_TRIP,
   PAID_AND_SEATED,
   ONE_ROW_PER_KEY,
+  OWN_KEYS,
   NO_STORED_FAILURE,
   LEASES_END,
   NO_STALE_WRITES,

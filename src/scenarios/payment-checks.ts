@@ -58,6 +58,29 @@ ORDER BY scope, idem_key`,
   describe: (row) => `${row.scope} has ${row.rows} rows for key ${row.idem_key}`,
 };
 
+/** How each decision of shared_key_uses reads in a sentence, after the asking client's name. */
+const SHARED_USE_WORDS: Readonly<Record<string, string>> = {
+  'refused-mismatch': 'was refused because of',
+  replayed: 'was sent the answer stored with',
+  'refused-in-flight': 'was told to wait for',
+  resumed: 'had its request resume the execution of',
+};
+
+export const OWN_KEYS: InvariantSpec = {
+  id: 'own-keys',
+  title: 'A client is never refused or answered because of another client’s key',
+  // The store records each request it decided from a key row another client claimed
+  // (shared_key_uses, schema.sql): keys are unique per client, so a key of someone else is a
+  // different key, however it is spelled.
+  sql: `SELECT asker, holder, idem_key, decision, count(*) AS times
+FROM shared_key_uses
+GROUP BY asker, holder, idem_key, decision
+ORDER BY min(id)`,
+  ok: 'Every request was decided by its own client’s keys alone.',
+  describe: (row) =>
+    `${row.asker} ${SHARED_USE_WORDS[String(row.decision)] ?? String(row.decision)} key ${row.idem_key} of ${row.holder}${Number(row.times) > 1 ? ` (${row.times} times)` : ''}`,
+};
+
 export const OWN_ANSWERS: InvariantSpec = {
   id: 'own-answers',
   title: 'A client is only ever told about its own orders',
@@ -149,6 +172,7 @@ export const PAYMENT_INVARIANTS: readonly InvariantSpec[] = [
   ONE_CHARGE_PER_INTENT,
   ONE_ORDER_PER_INTENT,
   ONE_ROW_PER_KEY,
+  OWN_KEYS,
   OWN_ANSWERS,
   ANSWERS_MATCH,
   NO_STORED_FAILURE,

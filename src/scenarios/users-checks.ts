@@ -1,7 +1,7 @@
 // Effects, invariants and strategies of the users stories (put-vs-post, api-studio-create-user),
 // written as SQL over the users table and what the clients were told.
 
-import { LEASES_END, NO_STALE_WRITES, ONE_ROW_PER_KEY } from './payment-checks.ts';
+import { LEASES_END, NO_STALE_WRITES, ONE_ROW_PER_KEY, OWN_KEYS } from './payment-checks.ts';
 import type { EffectSpec, InvariantSpec, KnobValues } from './types.ts';
 
 /** The strategies that serve the users routes: the baseline, the two correct ones, one buggy client. */
@@ -73,6 +73,7 @@ ORDER BY op`,
 /** What any key store promises, whatever the route. */
 export const KEY_STORE_CHECKS: readonly InvariantSpec[] = [
   ONE_ROW_PER_KEY,
+  OWN_KEYS,
   LEASES_END,
   NO_STALE_WRITES,
 ];

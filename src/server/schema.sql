@@ -8,6 +8,7 @@ CREATE TABLE idempotency_keys (
   -- the reaper deletes its row, or a new key would inherit an old key's charge at the provider.
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
   scope            TEXT    NOT NULL,           -- the calling client: keys are unique per client
+  client           TEXT    NOT NULL,           -- the client whose request claimed the key (= scope when scoped)
   idem_key         TEXT    NOT NULL CHECK (length(idem_key) BETWEEN 1 AND 255),
   method           TEXT    NOT NULL,
   path             TEXT    NOT NULL,
@@ -78,6 +79,20 @@ BEGIN
   VALUES (NEW.id, NEW.scope, NEW.idem_key, NEW.written_by_token, OLD.lease_token,
           OLD.state, OLD.recovery_point, NEW.state, NEW.recovery_point);
 END;
+
+-- What a key must never do: decide one client's request by another client's key. Recorded, not
+-- refused (like stale_writes): the store writes a row here whenever it answers, refuses or resumes
+-- a request from a key row that another client's request claimed. A store that scopes its keys per
+-- client never finds such a row; one without scopes (global-key-scope, Powertools) shows it here.
+CREATE TABLE shared_key_uses (
+  id       INTEGER PRIMARY KEY,
+  key_id   INTEGER NOT NULL,                   -- no foreign key: the record outlives a reaped key
+  idem_key TEXT    NOT NULL,
+  holder   TEXT    NOT NULL,                   -- the client whose request claimed the key
+  asker    TEXT    NOT NULL,                   -- the client whose request it decided
+  decision TEXT    NOT NULL CHECK (decision IN ('refused-mismatch', 'replayed', 'refused-in-flight', 'resumed')),
+  at       INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE orders (
   id                 INTEGER PRIMARY KEY,

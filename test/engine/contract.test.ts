@@ -85,6 +85,7 @@ describe('run()', () => {
       'one-charge-per-intent',
       'one-order-per-intent',
       'one-row-per-key',
+      'own-keys',
       'own-answers',
       'answers-match',
       'no-stored-failure',

@@ -93,29 +93,46 @@ describe('exposedIn', () => {
     },
   );
 
-  test('under powertools the correct stores share keys too: a declared limit of that profile, not a bug', async () => {
+  test('a shared key: global-key-scope breaks own-keys under every profile that scopes keys; under powertools the correct stores share keys too, a declared limit', async () => {
     const { scenario, knobs } = placeOf('global-key-scope');
-    const result = await exploreOnce({
+    const correct = ['idempotency-key', 'outbox'];
+    for (const profile of ['ietf', 'stripe', 'brandur']) {
+      const scoped = { ...knobs, profile };
+      const [bug] = (
+        await engine.explore({
+          scenario,
+          knobs: scoped,
+          strategies: ['global-key-scope'],
+          maxFaults: 0,
+        })
+      ).strategies;
+      expect(
+        bug?.counterexamples.filter((c) => !c.limit).map((c) => c.invariant),
+        profile,
+      ).toContain('own-keys');
+      const held = await engine.explore({
+        scenario,
+        knobs: scoped,
+        strategies: correct,
+        maxFaults: 0,
+      });
+      for (const s of held.strategies)
+        expect(s.counterexamples, `${s.strategy}, ${profile}`).toEqual([]);
+    }
+    const powertools = await exploreOnce({
       scenario,
-      knobs,
-      strategies: ['idempotency-key', 'outbox'],
+      knobs: { ...knobs, profile: 'powertools' },
+      strategies: correct,
       maxFaults: 0,
     });
-    for (const held of result.strategies) {
+    for (const held of powertools.strategies) {
       const found = held.counterexamples.map((c) => [c.invariant, c.limit]);
       expect(found, held.strategy).toEqual([
+        ['own-keys', true],
         ['own-answers', true],
         ['answers-match', true],
       ]);
     }
-    // Under a profile that scopes its keys, the same case breaks nothing for them.
-    const scoped = await engine.explore({
-      scenario,
-      knobs: { ...knobs, profile: 'stripe' },
-      strategies: ['idempotency-key', 'outbox'],
-      maxFaults: 0,
-    });
-    for (const held of scoped.strategies) expect(held.counterexamples).toEqual([]);
   });
 
   test('the outbox publishes at least once: a crash after publish is its declared limit', async () => {

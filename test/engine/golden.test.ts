@@ -99,18 +99,18 @@ test('every strategy, seed, case and profile of each story gives the same runs',
     return `${story.id} ${bytesToHex(sha256(utf8ToBytes(text))).slice(0, 16)}`;
   });
   expect(digests.join('\n')).toMatchInlineSnapshot(`
-    "payment-lost-response 2d83a87f33f53e61
-    double-click-checkout 2300a9cc8daaf09b
-    put-vs-post cb6106c9d1692bb6
+    "payment-lost-response 97a930fcaea35a23
+    double-click-checkout 116a95661b576b96
+    put-vs-post 863412e85b6fdee1
     webhook-duplicates 182ea8f87d40f41f
     queue-redelivery c4567a5cab19bc88
     event-sourcing-projection ae6caffd145a76b3
-    flight-booking 41588737dfbf587e
-    api-studio-create-user 2d6a18af115582c2
+    flight-booking 1f1a4ad0a28d6039
+    api-studio-create-user 2a5378f79039f94d
     exactly-once-myth b6fa8f0c044a0947
-    retry-amplification 5f991ac53e2ddd13
+    retry-amplification 255ff2c57dbdf928
     auto-increment-dedupe 0a7d9b5f759631a9
-    key-retention 9a03e6beebc23e83
-    key-lifecycle fc6053a3353c544d"
+    key-retention 70d7cfe650b956b3
+    key-lifecycle 77d7b8590c35f4d6"
   `);
 });

@@ -33,6 +33,10 @@ describe('global-key-scope: two clients send one key', () => {
   test('shared-key, Powertools profile (no scope, no payload check): customer-2 is told about customer-1’s order, by the bug and by Powertools itself', () => {
     const { buggy, keyed } = lifecycle('shared-key', 'global-key-scope', { profile: 'powertools' });
     for (const run of [buggy, keyed]) {
+      expect(invariant(run, 'own-keys')).toMatchObject({
+        holds: false,
+        detail: `customer-2 was sent the answer stored with key payments#a934441f89d8547df4643a67fc766f69 of customer-1.`,
+      });
       expect(invariant(run, 'own-answers')).toMatchObject({
         holds: false,
         detail: 'customer-2 was told about ord_1, an order of customer-1.',
@@ -46,17 +50,27 @@ describe('global-key-scope: two clients send one key', () => {
     }
   });
 
-  test('shared-key, brandur profile (scoped per user): the correct store pays customer-2 once, the bug keeps refusing it (409)', () => {
+  test('shared-key, brandur profile (scoped per user): the correct store pays customer-2 once, the bug keeps refusing it (409) for a key that is not its own', () => {
     const { buggy, keyed } = lifecycle('shared-key', 'global-key-scope', { profile: 'brandur' });
     expect(buggy.operations[1]).toMatchObject({ op: 2, result: 'gave-up' });
     expect(new Set(statuses(buggy, 2))).toEqual(new Set([409]));
+    // Every one of its 4 attempts was refused for customer-1's key, and said so.
+    expect(invariant(buggy, 'own-keys')).toMatchObject({
+      holds: false,
+      detail: `customer-2 was refused because of key ${KEY} of customer-1 (4 times).`,
+    });
     expect(broken(keyed)).toEqual([]);
     expect(keyed.effects).toEqual({ 'order-created': 2, 'card-charged': 2 });
   });
 
-  test('shared-key, IETF profile: the payloads differ, so customer-2 is refused with 422 instead', () => {
+  test('shared-key, IETF profile: the payloads differ, so customer-2 is refused with 422 for customer-1’s key: own-keys breaks', () => {
     const { buggy, keyed } = lifecycle('shared-key', 'global-key-scope');
     expect(buggy.operations[1]).toEqual({ op: 2, result: 'failed', attempts: 1, status: 422 });
+    expect(broken(buggy)).toEqual(['own-keys']);
+    expect(invariant(buggy, 'own-keys')).toMatchObject({
+      holds: false,
+      detail: `customer-2 was refused because of key ${KEY} of customer-1.`,
+    });
     expect(keyed.operations[1]).toEqual({ op: 2, result: 'ok', attempts: 1, status: 201 });
     expect(broken(keyed)).toEqual([]);
   });

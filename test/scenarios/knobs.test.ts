@@ -111,6 +111,7 @@ test('a limit declared under some knob values covers runs with those values only
   const limits = keyLifecycle.limits ?? [];
   const leak = limits.filter((l) => l.strategy === 'idempotency-key');
   expect(leak.map((l) => [l.invariant, l.knobs])).toEqual([
+    ['own-keys', { profile: 'powertools' }],
     ['own-answers', { profile: 'powertools' }],
     ['answers-match', { profile: 'powertools' }],
   ]);

@@ -93,6 +93,7 @@ describe('Db hold and undo', () => {
     const claim = (key: string) =>
       db.get(CLAIM, {
         $scope: 's',
+        $client: 's',
         $key: key,
         $method: 'POST',
         $path: '/payments',

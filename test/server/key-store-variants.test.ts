@@ -61,6 +61,43 @@ describe('global-key-scope', () => {
       body: { order: 'ord_2' },
     });
   });
+
+  const SHARED_USES =
+    'SELECT key_id, idem_key, holder, asker, decision, at FROM shared_key_uses ORDER BY id';
+  const use = (decision: string, at: number) => ({
+    key_id: 1,
+    idem_key: 'key-1',
+    holder: 'customer-1',
+    asker: 'customer-2',
+    decision,
+    at,
+  });
+
+  test('every decision made from customer-1’s key for customer-2 is recorded (shared_key_uses): in flight, resumed, refused, replayed', () => {
+    const { start, db } = setup(globalKeyScope);
+    const first = start();
+    first.step(0); // customer-1 claims key-1 and stalls with it
+    expect(start(ofCustomer2()).finish(10).status).toBe(409);
+    expect(start(ofCustomer2()).finish(LEASE_MS + 10).status).toBe(201); // the lease is over
+    expect(start(ofCustomer2(9900)).finish(LEASE_MS + 20).status).toBe(422);
+    expect(start(ofCustomer2()).finish(LEASE_MS + 30).status).toBe(201);
+    expect(db.all(SHARED_USES)).toEqual([
+      use('refused-in-flight', 10),
+      use('resumed', LEASE_MS + 10),
+      use('refused-mismatch', LEASE_MS + 20),
+      use('replayed', LEASE_MS + 30),
+    ]);
+  });
+
+  test('a client deciding from its own key records nothing, nor does the correct store for two clients', () => {
+    for (const strategy of [globalKeyScope, idempotencyKey]) {
+      const { start, db } = setup(strategy);
+      start().finish(0);
+      expect(start().finish(10).headers['Idempotent-Replayed']).toBe('true');
+      start(ofCustomer2(9900)).finish(20);
+      expect(db.all(SHARED_USES).length, strategy.id).toBe(strategy === globalKeyScope ? 1 : 0);
+    }
+  });
 });
 
 describe('no-fingerprint', () => {

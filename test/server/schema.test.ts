@@ -9,9 +9,9 @@ beforeAll(async () => {
   SQL = await loadSql();
 });
 
-const KEY = `INSERT INTO idempotency_keys (scope, idem_key, method, path, fingerprint, request_params, lease_owner,
-  lease_expires_at, created_at, last_run_at, expires_at)
-VALUES ($scope, $key, 'POST', '/payments', 'fp', '{}', 'x1', 100, 0, 0, 1000)`;
+const KEY = `INSERT INTO idempotency_keys (scope, client, idem_key, method, path, fingerprint, request_params,
+  lease_owner, lease_expires_at, created_at, last_run_at, expires_at)
+VALUES ($scope, $scope, $key, 'POST', '/payments', 'fp', '{}', 'x1', 100, 0, 0, 1000)`;
 const COMPLETE = `UPDATE idempotency_keys SET state = 'COMPLETED', response_status = 201, response_body = '{}',
   lease_owner = NULL, lease_expires_at = NULL WHERE idem_key = $key`;
 

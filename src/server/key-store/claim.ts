@@ -8,7 +8,7 @@ import { canonicalJson, fingerprint, powertoolsKey } from '../fingerprint.ts';
 import type { Profile } from '../profiles.ts';
 import { readKeyField } from './key-field.ts';
 import { next, respond } from '../steps.ts';
-import { CLAIM, DELETE_EXPIRED, DELETE_MINE, FIND, TAKE_OVER } from './sql.ts';
+import { CLAIM, DELETE_EXPIRED, DELETE_MINE, FIND, RECORD_SHARED_USE, TAKE_OVER } from './sql.ts';
 import type { KeyStore } from './store.ts';
 import { replay } from './stored-response.ts';
 
@@ -70,6 +70,7 @@ function claimParams(store: KeyStore, input: StepInput, key: string) {
   const { request, now } = input;
   return {
     $scope: store.scope(request),
+    $client: request.client,
     $key: key,
     $method: request.method,
     $path: request.path,
@@ -115,10 +116,18 @@ function decideFromRow(
       row.method === request.method &&
       row.path === request.path
     : canonicalJson(JSON.parse(String(row.request_params))) === canonicalJson(request.body);
-  if (!same && profile.checksFingerprint) return respond(profile.mismatch());
-  if (row.state === 'COMPLETED') return respond(replay(row, profile.marksReplays));
+  const shared = (decision: SharedUse) => noteSharedUse(store, row, request, decision, now);
+  if (!same && profile.checksFingerprint) {
+    shared('refused-mismatch');
+    return respond(profile.mismatch());
+  }
+  if (row.state === 'COMPLETED') {
+    shared('replayed');
+    return respond(replay(row, profile.marksReplays));
+  }
   const leaseLeftMs = Number(row.lease_expires_at) - now;
   if (row.state === 'IN_PROGRESS' && leaseLeftMs > 0) {
+    shared('refused-in-flight');
     return respond(profile.inFlight(params.$key, Math.ceil(leaseLeftMs / 1000)));
   }
   if (profile.onFailure === 'delete') {
@@ -133,11 +142,41 @@ function decideFromRow(
     $now: now,
     $lease: config.leaseMs,
   });
-  if (!taken) return respond(profile.inFlight(params.$key, 1));
+  if (!taken) {
+    shared('refused-in-flight');
+    return respond(profile.inFlight(params.$key, 1));
+  }
+  shared('resumed');
   input.locals.keyId = Number(row.id);
   input.locals.token = Number(taken.lease_token);
   const resume = resumeAt[String(taken.recovery_point)];
   if (!resume)
     throw new Error(`key ${row.id} has no resumable recovery point (${taken.recovery_point})`);
   return next(resume);
+}
+
+/** How a request was decided from a key row it did not claim (schema.sql, shared_key_uses). */
+type SharedUse = 'refused-mismatch' | 'replayed' | 'refused-in-flight' | 'resumed';
+
+/**
+ * Records a decision made from another client's key: instrumentation for the `own-keys`
+ * invariant, like the stale_writes trigger, not a rule the store follows. A store that scopes its
+ * keys finds only its own client's rows, so it never writes here.
+ */
+function noteSharedUse(
+  store: KeyStore,
+  row: Row,
+  request: HttpRequest,
+  decision: SharedUse,
+  now: number,
+): void {
+  if (row.client === request.client) return;
+  store.db.run(RECORD_SHARED_USE, {
+    $id: Number(row.id),
+    $key: String(row.idem_key),
+    $holder: String(row.client),
+    $asker: request.client,
+    $decision: decision,
+    $now: now,
+  });
 }

@@ -1,15 +1,19 @@
 // The key store's SQL, in one place. Every write that belongs to an execution carries its lease
 // token: a stale owner's write changes 0 rows (fencing).
 
-export const CLAIM = `INSERT INTO idempotency_keys (scope, idem_key, method, path, fingerprint, request_params,
+export const CLAIM = `INSERT INTO idempotency_keys (scope, client, idem_key, method, path, fingerprint, request_params,
   lease_owner, lease_expires_at, created_at, last_run_at, expires_at)
-VALUES ($scope, $key, $method, $path, $fingerprint, $params, $owner, $now + $lease, $now, $now, $now + $retention)
+VALUES ($scope, $client, $key, $method, $path, $fingerprint, $params, $owner, $now + $lease, $now, $now, $now + $retention)
 ON CONFLICT (scope, idem_key) DO NOTHING
 RETURNING id, lease_token`;
 
-export const FIND = `SELECT id, method, path, fingerprint, request_params, state, recovery_point, lease_token, lease_expires_at,
+export const FIND = `SELECT id, client, idem_key, method, path, fingerprint, request_params, state, recovery_point, lease_token, lease_expires_at,
   response_status, response_headers, response_body, expires_at
 FROM idempotency_keys WHERE scope = $scope AND idem_key = $key`;
+
+/** Instrumentation, not behaviour: a decision made from another client's key (schema.sql). */
+export const RECORD_SHARED_USE = `INSERT INTO shared_key_uses (key_id, idem_key, holder, asker, decision, at)
+VALUES ($id, $key, $holder, $asker, $decision, $now)`;
 
 export const DELETE_EXPIRED = `DELETE FROM idempotency_keys WHERE id = $id AND expires_at <= $now`;
 
