@@ -117,6 +117,8 @@ export interface World {
 
 export interface OperationResult {
   readonly op: number;
+  /** Who sent it (the world's operation's client): an export replays each as its own caller. */
+  readonly client: string;
   readonly result: 'ok' | 'failed' | 'gave-up' | 'unfinished';
   readonly attempts: number;
   readonly status: number | null;

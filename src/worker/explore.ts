@@ -156,12 +156,12 @@ export function createExploreApi(engine: () => Promise<Engine>, pacing: Pacing) 
         return {
           name: `${name}-steps.txt`,
           type: 'text/plain',
-          text: exportSteps(title, run.trace),
+          text: exportSteps(title, run.trace, run.operations),
         };
       return {
         name: `${name}.http`,
         type: 'text/plain',
-        text: exportHttp({ title, schedule, summary }, run.trace),
+        text: exportHttp({ title, schedule, summary }, run.trace, run.operations),
       };
     },
   };

@@ -22,6 +22,7 @@ async function transcript(strategy: string, invariant: string, maxFaults: number
   const text = exportHttp(
     { title: strategy, schedule: found.schedule, summary: found.summary },
     run.runs[0]?.trace ?? [],
+    run.runs[0]?.operations,
   );
   return { text, blocks: text.split('\n### ').slice(1), summary: found.summary };
 }
@@ -74,5 +75,27 @@ describe('the .http transcript says every fault and race where it happens', () =
     const firsts = blocks.filter((b) => / attempt 1 of operation/.test(b.split('\n')[0] ?? ''));
     expect(firsts.length).toBeGreaterThan(0);
     for (const b of firsts) expect(b).not.toContain('# SEND AGAIN');
+  });
+
+  test('two clients with one key: each request is sent as its own client, with its own token', async () => {
+    const { text, blocks } = await transcript('global-key-scope', 'own-keys', 0);
+    expect(text).toContain(
+      "# Sent by 2 clients: set each one's token below and send each request as the client it names.\n@customer_1 = <a token of customer-1>\n@customer_2 = <a token of customer-2>\n",
+    );
+    expect(block(blocks, 1, 1)).toMatch(
+      /# as customer-1\n[^]*Authorization: Bearer \{\{customer_1\}\}/,
+    );
+    expect(block(blocks, 2, 1)).toMatch(
+      /# as customer-2\n[^]*Authorization: Bearer \{\{customer_2\}\}/,
+    );
+    // The same key in both: what the counterexample is about.
+    const keys = blocks.map((b) => /Idempotency-Key: (.*)/.exec(b)?.[1]);
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  test('one client: no credentials to tell apart, so none are written', async () => {
+    const { text } = await transcript('no-lease-expiry', 'leases-end', 1);
+    expect(text).not.toContain('Authorization');
+    expect(text).not.toContain('# as ');
   });
 });

@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 describe('exports', () => {
   test('the step list says the lost answer and the second charge, in order', () => {
-    const text = exportSteps(`naive: ${found.summary}`, naive.trace);
+    const text = exportSteps(`naive: ${found.summary}`, naive.trace, naive.operations);
     const lines = text.split('\n');
     const lost = lines.findIndex((l) =>
       l.includes('The response to attempt 1 of operation 1 is lost'),
@@ -49,6 +49,18 @@ describe('exports', () => {
     expect(lines[2]).toMatch(
       /^1\. 0 ms: The client sends attempt 1 of operation 1: POST \/payments/,
     );
+  });
+
+  test('with two clients the step list names who sends each request', () => {
+    const knobs = { case: 'shared-key' };
+    const run = engine.run({ scenario: 'key-lifecycle', knobs, strategies: ['global-key-scope'] });
+    const [buggy] = run.runs;
+    const text = exportSteps('shared key', buggy?.trace ?? [], buggy?.operations);
+    expect(text).toMatch(/\d+\. 0 ms: customer-1 sends attempt 1 of operation 1: POST \/payments/);
+    expect(text).toMatch(
+      /\d+\. 5000 ms: customer-2 sends attempt 1 of operation 2: POST \/payments/,
+    );
+    expect(text).not.toContain('The client sends');
   });
 
   test('the HTTP transcript sends both attempts with the same key and says which answer to drop', () => {

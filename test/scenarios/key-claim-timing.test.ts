@@ -139,7 +139,9 @@ describe('upsert holds on the schedules that break the buggy strategies', () => 
       [2, 200, null],
     ]);
     expect(responses[1]?.[3]).toEqual(responses[0]?.[3]);
-    expect(upsert.operations).toEqual([{ op: 1, result: 'ok', attempts: 2, status: 200 }]);
+    expect(upsert.operations).toEqual([
+      { op: 1, client: 'customer-1', result: 'ok', attempts: 2, status: 200 },
+    ]);
   });
 });
 

@@ -65,13 +65,25 @@ describe('global-key-scope: two clients send one key', () => {
 
   test('shared-key, IETF profile: the payloads differ, so customer-2 is refused with 422 for customer-1’s key: own-keys breaks', () => {
     const { buggy, keyed } = lifecycle('shared-key', 'global-key-scope');
-    expect(buggy.operations[1]).toEqual({ op: 2, result: 'failed', attempts: 1, status: 422 });
+    expect(buggy.operations[1]).toEqual({
+      op: 2,
+      client: 'customer-2',
+      result: 'failed',
+      attempts: 1,
+      status: 422,
+    });
     expect(broken(buggy)).toEqual(['own-keys']);
     expect(invariant(buggy, 'own-keys')).toMatchObject({
       holds: false,
       detail: `customer-2 was refused because of key ${KEY} of customer-1.`,
     });
-    expect(keyed.operations[1]).toEqual({ op: 2, result: 'ok', attempts: 1, status: 201 });
+    expect(keyed.operations[1]).toEqual({
+      op: 2,
+      client: 'customer-2',
+      result: 'ok',
+      attempts: 1,
+      status: 201,
+    });
     expect(broken(keyed)).toEqual([]);
   });
 });

@@ -49,7 +49,9 @@ describe('payment-lost-response', () => {
       [1, 201, null],
       [2, 201, 'true'],
     ]);
-    expect(keyed.operations).toEqual([{ op: 1, result: 'ok', attempts: 2, status: 201 }]);
+    expect(keyed.operations).toEqual([
+      { op: 1, client: 'customer-1', result: 'ok', attempts: 2, status: 201 },
+    ]);
   });
 
   test('both strategies meet the same fault schedule', () => {

@@ -119,7 +119,9 @@ describe('webhook-duplicates: each buggy consumer on its case', () => {
       .filter((e) => ['response', 'crash', 'receive'].includes(e.kind))
       .map((e) => e.kind);
     expect(kinds).toEqual(['response', 'crash', 'receive']);
-    expect(buggy.operations).toEqual([{ op: 1, result: 'ok', attempts: 1, status: 200 }]);
+    expect(buggy.operations).toEqual([
+      { op: 1, client: 'payments-provider', result: 'ok', attempts: 1, status: 200 },
+    ]);
   });
 
   test('every delivery carries the event id in the Standard Webhooks `webhook-id` header', () => {
@@ -160,7 +162,9 @@ describe('webhook-duplicates: the sender’s retry schedule', () => {
       expect(answer).toMatchObject({ kind: 'receive', status: 500 });
     }
     // After its last retry the sender gives up: no fifth delivery, and the run just ends.
-    expect(naive!.operations).toEqual([{ op: 1, result: 'gave-up', attempts: 4, status: null }]);
+    expect(naive!.operations).toEqual([
+      { op: 1, client: 'payments-provider', result: 'gave-up', attempts: 4, status: null },
+    ]);
     expect(naive!.trace.some((e) => e.kind === 'bound-reached')).toBe(false);
     expect(naive!.effects['invoice-created']).toBe(0);
   });
@@ -209,7 +213,9 @@ describe('webhook-duplicates: the sender’s retry schedule', () => {
   test('no retries: the sender delivers once and gives up on the first 500', () => {
     const [naive] = runs(['naive'], { case: 'consumer-error', retries: 0 });
     expect(sendTimes(naive!)).toEqual([0]);
-    expect(naive!.operations).toEqual([{ op: 1, result: 'gave-up', attempts: 1, status: null }]);
+    expect(naive!.operations).toEqual([
+      { op: 1, client: 'payments-provider', result: 'gave-up', attempts: 1, status: null },
+    ]);
   });
 });
 

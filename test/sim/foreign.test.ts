@@ -11,7 +11,9 @@ describe('a world without a payment provider', () => {
     expect(noProvider).not.toHaveProperty('provider');
     const trace = new Trace(true);
     const result = simulate(noProvider, echoHandler(), new SeededChoices(1), trace);
-    expect(result.operations).toEqual([{ op: 1, result: 'ok', attempts: 1, status: 201 }]);
+    expect(result.operations).toEqual([
+      { op: 1, client: 'c1', result: 'ok', attempts: 1, status: 201 },
+    ]);
     expect(result.ledger).toEqual([]);
     expect(result.bookings).toEqual([]);
     // The same run as with a provider that nobody calls.

@@ -112,7 +112,9 @@ const layers = (result: ReturnType<typeof run>['result']) =>
 describe('a world with a gateway', () => {
   test('on the happy path it forwards once and relays the answer', () => {
     const { result, events } = run(world(PATIENT, { gateway: gateway() }));
-    expect(result.operations).toEqual([{ op: 1, result: 'ok', attempts: 1, status: 201 }]);
+    expect(result.operations).toEqual([
+      { op: 1, client: 'c1', result: 'ok', attempts: 1, status: 201 },
+    ]);
     expect(ofKind(events, 'forward').map((e) => [e.op, e.attempt, e.try])).toEqual([[1, 1, 1]]);
     expect(ofKind(events, 'relay').map((e) => [e.status, e.tries])).toEqual([[201, 1]]);
     expect(events.find((e) => e.kind === 'deliver')).toMatchObject({ actor: 'server', try: 1 });

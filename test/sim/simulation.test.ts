@@ -40,7 +40,9 @@ describe('simulate', () => {
     ]);
     expect(events.find((e) => e.kind === 'deliver')?.at).toBe(50);
     expect(events.find((e) => e.kind === 'receive')?.at).toBe(110);
-    expect(result.operations).toEqual([{ op: 1, result: 'ok', attempts: 1, status: 201 }]);
+    expect(result.operations).toEqual([
+      { op: 1, client: 'c0', result: 'ok', attempts: 1, status: 201 },
+    ]);
     expect(result.effects).toEqual({ worked: 1 });
   });
 
@@ -59,7 +61,13 @@ describe('simulate', () => {
   test('a lost response makes the client time out and retry; the server works every attempt', () => {
     const { result, events } = run(world(payments(), { network: { responseLoss: 1 } }));
     expect(events.filter((e) => e.kind === 'timeout')).toHaveLength(3);
-    expect(result.operations[0]).toEqual({ op: 1, result: 'gave-up', attempts: 3, status: null });
+    expect(result.operations[0]).toEqual({
+      op: 1,
+      client: 'c0',
+      result: 'gave-up',
+      attempts: 3,
+      status: null,
+    });
     expect(result.effects.worked).toBe(3);
     const retries = events.filter((e) => e.kind === 'retry');
     expect(retries.map((e) => e.kind === 'retry' && e.delayMs)).toEqual([100, 200]);

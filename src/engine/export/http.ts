@@ -1,5 +1,6 @@
 // A counterexample as an HTTP transcript (.http file): the client's requests in order, with comments for every fault and race to arrange.
 
+import type { OperationResult } from '../../sim/simulation.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
 
 type Request = Extract<TraceEvent, { kind: 'request' }>;
@@ -135,14 +136,25 @@ function orderNote(
   );
 }
 
-function request(e: Request, notes: readonly string[], previousAt: number | null): string {
+/** A client's name as a variable of the file (`customer-2` → `customer_2`). */
+const variableOf = (client: string) => client.replace(/[^A-Za-z0-9_]/g, '_');
+
+function request(
+  e: Request,
+  notes: readonly string[],
+  previousAt: number | null,
+  client: string | null,
+): string {
   const wait =
     previousAt === null ? [] : [`# wait ${e.at - previousAt} ms after the previous request`];
+  const as = client === null ? [] : [`# as ${client}`];
   return [
     `### ${e.at} ms: attempt ${e.attempt} of operation ${e.op}`,
+    ...as,
     ...wait,
     ...notes.map((n) => `# ${n}`),
     `${e.method} {{host}}${e.path}`,
+    ...(client === null ? [] : [`Authorization: Bearer {{${variableOf(client)}}}`]),
     'Content-Type: application/json',
     ...(e.key === null ? [] : [`Idempotency-Key: ${e.key}`]),
     '',
@@ -151,10 +163,28 @@ function request(e: Request, notes: readonly string[], previousAt: number | null
   ].join('\n');
 }
 
-/** The transcript: a header naming the schedule, then every request the client sent, in order. */
-export function exportHttp(header: HttpExportHeader, trace: readonly TraceEvent[]): string {
+/**
+ * The transcript: a header naming the schedule, then every request the client sent, in order.
+ * With `operations` naming more than one client, each request says whose it is and carries that
+ * client's credentials as a variable: keys are kept per client, so sending another customer's
+ * request as yourself would test a different thing.
+ */
+export function exportHttp(
+  header: HttpExportHeader,
+  trace: readonly TraceEvent[],
+  operations: readonly Pick<OperationResult, 'op' | 'client'>[] = [],
+): string {
   const notes = instructions(trace);
   const requests = trace.filter((e): e is Request => e.kind === 'request');
+  const clients = [...new Set(operations.map((o) => o.client))];
+  const clientOf = new Map(operations.map((o) => [o.op, o.client]));
+  const callers =
+    clients.length < 2
+      ? []
+      : [
+          `# Sent by ${clients.length} clients: set each one's token below and send each request as the client it names.`,
+          ...clients.map((c) => `@${variableOf(c)} = <a token of ${c}>`),
+        ];
   const head = [
     `# ${header.title}`,
     `# Schedule: ${header.schedule}`,
@@ -163,6 +193,7 @@ export function exportHttp(header: HttpExportHeader, trace: readonly TraceEvent[
     '# comments (drop an answer, crash or stall the server, send twice, race two requests, lose a',
     "# foreign system's reply). Keys are the ones the run used.",
     '@host = http://localhost:3000',
+    ...callers,
     '',
   ].join('\n');
   const body = requests.map((e, i) =>
@@ -170,6 +201,7 @@ export function exportHttp(header: HttpExportHeader, trace: readonly TraceEvent[
       e,
       notes.get(refKey(e.op, e.attempt)) ?? [],
       i === 0 ? null : (requests[i - 1] as Request).at,
+      callers.length === 0 ? null : (clientOf.get(e.op) ?? null),
     ),
   );
   return [head, ...body].join('\n');

@@ -1,15 +1,19 @@
 // A counterexample as a plain-language step list: what happened, in order, from the replayed run's trace.
 
+import type { OperationResult } from '../../sim/simulation.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
 
 const who = (e: { op: number; attempt: number; copy?: number }) =>
   `attempt ${e.attempt} of operation ${e.op}${e.copy === 1 ? ' (the duplicated copy)' : ''}`;
 
+/** Who sends an operation, in words: "The client", or its name where several clients send. */
+type Sender = (op: number) => string;
+
 /** One trace event in words, or null for events a reader need not follow (choices, ignored). */
-function sentence(e: TraceEvent): string | null {
+function sentence(e: TraceEvent, sender: Sender): string | null {
   switch (e.kind) {
     case 'request':
-      return `The client sends ${who(e)}: ${e.method} ${e.path}${e.key ? ` with Idempotency-Key ${e.key}` : ' without a key'}.`;
+      return `${sender(e.op)} sends ${who(e)}: ${e.method} ${e.path}${e.key ? ` with Idempotency-Key ${e.key}` : ' without a key'}.`;
     case 'lost':
       return e.message === 'request'
         ? `The request of ${who(e)} is lost (${e.reason}).`
@@ -44,9 +48,16 @@ function sentence(e: TraceEvent): string | null {
 }
 
 /** A numbered list, one line per event worth reading, each with its virtual time. */
-export function exportSteps(title: string, trace: readonly TraceEvent[]): string {
+export function exportSteps(
+  title: string,
+  trace: readonly TraceEvent[],
+  operations: readonly Pick<OperationResult, 'op' | 'client'>[] = [],
+): string {
+  const clientOf = new Map(operations.map((o) => [o.op, o.client]));
+  const several = new Set(clientOf.values()).size > 1;
+  const sender: Sender = (op) => (several ? `${clientOf.get(op) ?? 'The client'}` : 'The client');
   const lines = trace.flatMap((e) => {
-    const text = sentence(e);
+    const text = sentence(e, sender);
     return text === null ? [] : [`${e.at} ms: ${text}`];
   });
   return [`${title}`, '', ...lines.map((line, i) => `${i + 1}. ${line}`), ''].join('\n');

@@ -41,8 +41,10 @@ export class Client {
 
   /** Each operation's result so far, numbered from 1. */
   results(): OperationResult[] {
+    const operations = this.#k.world.operations;
     return this.#ops.map((s, i) => ({
       op: i + 1,
+      client: operations[i]?.client ?? '',
       result: s.result,
       attempts: s.attempt,
       status: s.status,
