@@ -2,7 +2,8 @@
 
 import type { Decision, Schedule } from './schedule.ts';
 
-const SYSTEMS: Readonly<Record<string, string>> = {
+/** Who a foreign system is, in words, by the first part of its choice labels. */
+export const SYSTEMS: Readonly<Record<string, string>> = {
   psp: 'the payment provider',
   airline: 'the airline',
 };
@@ -49,6 +50,6 @@ export function describeDecision({ label, value }: Decision): string {
 
 /** The whole schedule in words: its decisions in order, or that it has none. */
 export function describeSchedule(schedule: Schedule): string {
-  if (schedule.length === 0) return 'no faults: every message arrives once, nothing crashes';
+  if (schedule.length === 0) return 'every message arrives once and nothing crashes';
   return schedule.map(describeDecision).join('; then ');
 }

@@ -2,6 +2,7 @@
 
 import type { OperationResult } from '../../sim/simulation.ts';
 import type { TraceEvent } from '../../sim/trace.ts';
+import { SYSTEMS } from '../schedule-words.ts';
 
 type Request = Extract<TraceEvent, { kind: 'request' }>;
 
@@ -12,12 +13,6 @@ export interface HttpExportHeader {
 }
 
 const refKey = (op: number, attempt: number) => `${op}/${attempt}`;
-
-/** Who a foreign system is, in words. */
-const SYSTEMS: Readonly<Record<string, string>> = {
-  psp: 'the payment provider',
-  airline: 'the airline',
-};
 
 /** The operation and attempt a choice label names (`…/op:1/attempt:2/…`), when it names one. */
 function labelRef(label: string): { op: number; attempt: number } | null {

@@ -32,9 +32,9 @@ export type Cut = 'cancelled' | 'limit';
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
-/** "1 fault", "2 faults", or for an ordering alone "no fault, an ordering". */
+/** "no fault", "1 fault", "2 faults": the finding's summary then says the ordering, if any. */
 export function faultsText(n: number): string {
-  return n === 0 ? 'no fault: an ordering of events' : plural(n, 'fault', 'faults');
+  return n === 0 ? 'no fault' : plural(n, 'fault', 'faults');
 }
 
 /**
