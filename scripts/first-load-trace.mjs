@@ -108,8 +108,11 @@ let cpu = 0;
 let blocking = 0;
 for (const task of tasks.filter((t) => t.dur >= min)) {
   const inside = slices.filter((e) => e.ts >= task.ts && e.ts + e.dur <= task.end);
-  // Playwright's own scripts (no URL) are the harness, not the page.
+  // Playwright's own scripts (no URL) and the DevTools session (stopping the profiler) are the
+  // harness, not the page.
   if (inside.some((e) => e.name === 'EvaluateScript' && !e.args?.data?.url)) continue;
+  if (inside.some((e) => e.args?.chrome_mojo_event_info?.mojo_interface_tag?.includes('DevTools')))
+    continue;
   cpu += task.cpu;
   blocking += Math.max(0, task.cpu - 50);
   const kinds = Object.entries(KINDS)
