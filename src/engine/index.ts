@@ -87,13 +87,18 @@ function describe(scenario: Scenario): ScenarioInfo {
   };
 }
 
+/** The stories, described: no database is needed, so a page can list them while sql.js loads. */
+export function scenarioInfos(): ScenarioInfo[] {
+  return [...SCENARIOS.values()].map(describe);
+}
+
 export function createEngine(SQL: SqlJsStatic): Engine {
   const image = schemaImage(SQL);
   // One database per strategy for the engine's life, rolled back between runs (reused-db.ts):
   // run, batch, sweep and explore all use it; a snapshot, which exports its file, opens its own.
   const dbs = new ReusedDbs(SQL, image);
   return {
-    scenarios: () => [...SCENARIOS.values()].map(describe),
+    scenarios: scenarioInfos,
     run(options) {
       const { scenario, seed, faults, strategies, knobs } = validateRun(options);
       const schedule = scheduleFor(options.schedule, faults);

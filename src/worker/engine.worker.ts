@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import {
   createEngine,
+  scenarioInfos,
   type Engine,
   type RunOptions,
   type ScenarioInfo,
@@ -15,8 +16,12 @@ import { loadSql } from './sql.ts';
 
 let ready: Promise<Engine> | undefined;
 
+/** The engine, once sql.js has loaded; a load that failed says so in words the page shows. */
 function engine(): Promise<Engine> {
-  ready ??= loadSql().then(createEngine);
+  ready ??= loadSql().then(createEngine, (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`The engine could not start: ${reason}. Reload the page to try again`);
+  });
   return ready;
 }
 
@@ -34,8 +39,10 @@ function buffers(result: PackedResult): ArrayBuffer[] {
 }
 
 const api = {
-  async scenarios(): Promise<ScenarioInfo[]> {
-    return (await engine()).scenarios();
+  /** Answered without waiting for sql.js: the page draws the stories while the wasm loads. */
+  scenarios(): ScenarioInfo[] {
+    infos ??= scenarioInfos();
+    return infos;
   },
   /**
    * A run for the page, shaped here (layout, indexes, divergence, chains) into its compact form
@@ -45,7 +52,7 @@ const api = {
   async run(options: RunOptions): Promise<PackedResult> {
     const ready = await engine();
     const result = ready.run(options);
-    infos ??= ready.scenarios();
+    infos ??= scenarioInfos();
     const info = infos.find((s) => s.id === result.scenario);
     if (!info) throw new Error(`Unknown story ${result.scenario}.`);
     const shaped = shaper.shape(info, result);

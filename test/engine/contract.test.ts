@@ -1,6 +1,6 @@
 // The public engine contract (docs/architecture.md, The engine contract): shapes other tools rely on, and its errors.
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { Engine } from '../../src/engine/index.ts';
+import { scenarioInfos, type Engine } from '../../src/engine/index.ts';
 import { loadEngine } from '../support/engine.ts';
 
 let engine: Engine;
@@ -46,6 +46,10 @@ describe('scenarios()', () => {
   test('is plain data (it crosses the worker boundary)', () => {
     const info = engine.scenarios();
     expect(structuredClone(info)).toEqual(info);
+  });
+
+  test('needs no database: scenarioInfos() gives the same list (the worker answers it while sql.js loads)', () => {
+    expect(scenarioInfos()).toEqual(engine.scenarios());
   });
 });
 
