@@ -6,6 +6,7 @@ import { Playground } from '../../src/ui/playground.svelte.ts';
 import { Supervisor } from '../../src/ui/supervisor.ts';
 import { RunShaper } from '../../src/worker/shape.ts';
 import { loadEngine } from '../support/engine.ts';
+import { until } from '../support/until.ts';
 import { fakeWorker, type FakeWorker } from '../support/worker.ts';
 
 let engine: Engine;
@@ -47,11 +48,6 @@ function supervised() {
       supervisor.call((remote) => remote.narrationAt(handle, column, at)),
   };
   return { client, control, workers };
-}
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(done()).toBe(true);
 }
 
 describe('a worker that dies', () => {
