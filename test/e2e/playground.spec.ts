@@ -308,6 +308,44 @@ test('the gallery opens every story on its story seed', async ({ page }) => {
   await expectSameAsNode(page, { scenario: 'webhook-duplicates', seed: 1 });
 });
 
+test.describe('when the engine worker dies', () => {
+  // The dead worker's uncaught error is logged in its console, as a real crash's would be.
+  test.use({ expectConsoleErrors: true });
+
+  test('the page says so, keeps the state, and Run again runs that same state on a new worker', async ({
+    page,
+  }) => {
+    await open(page, '#scenario=payment-lost-response&seed=12');
+    const worker = page.workers().find((w) => w.url().includes('engine'));
+    expect(worker).toBeDefined();
+    // The worker swallows its next answer and dies, as one killed for memory mid-run does.
+    await worker!.evaluate(() => {
+      self.postMessage = () =>
+        setTimeout(() => {
+          throw new Error('out of memory');
+        });
+    });
+    const seed = page.getByRole('spinbutton', { name: 'Seed' });
+    await seed.fill('7');
+    await seed.press('Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong.' });
+    await expect(alert).toContainText(
+      /The run failed: The engine stopped \(.*out of memory\); a new one starts with the next request/,
+    );
+    await expect(page).toHaveURL(/seed=7&/);
+    const again = alert.getByRole('button', { name: 'Run again' });
+    await again.focus();
+    await page.keyboard.press('Enter');
+    const status = page.locator('[data-run-status]');
+    // A new worker loads its wasm before it runs: slow on a busy machine.
+    await expect(status).toContainText('on seed 7', { timeout: 30_000 });
+    await expect(alert).toHaveCount(0);
+    // Its button gone, focus lands on the status line that says how the run went.
+    await expect(status).toBeFocused();
+    await expectSameAsNode(page, { scenario: SCENARIO, seed: 7 });
+  });
+});
+
 test.describe('when the engine cannot load', () => {
   test.use({ expectConsoleErrors: true });
 
