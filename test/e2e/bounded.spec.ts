@@ -106,6 +106,29 @@ test('the link that froze the page becomes interactive, small, and steps with it
   );
 });
 
+test('the status line’s time is the whole update: the request, the worker’s answer and the drawing', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openLong(page, '#scenario=payment-lost-response&seed=12&k.payments=50');
+  const status = page.locator('[data-run-status]');
+  await expect(status).toContainText('drew them in');
+  const shown = Number(/drew them in (\d+) ms/.exec((await status.textContent()) ?? '')?.[1]);
+  const mark = (name: string) =>
+    page.evaluate((n) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN, name);
+  const [asked, answer, drawn] = [
+    await mark('twice:asked'),
+    await mark('twice:answer'),
+    await mark('twice:drawn'),
+  ];
+  expect(asked).toBeLessThan(answer);
+  expect(answer).toBeLessThan(drawn);
+  // Two measurements of one update compared (the figure is rounded to whole ms): it is at least
+  // the drawing after the answer, and at least the worker's share and the drawing together.
+  expect(shown).toBeGreaterThanOrEqual(Math.floor(drawn - answer));
+  expect(shown).toBeGreaterThanOrEqual(Math.floor(drawn - asked) - 1);
+});
+
 test('a dozen columns of long runs stay under 5,000 nodes, each listbox counting every event', async ({
   page,
 }) => {
