@@ -171,3 +171,26 @@ test('the keyboard reaches every row of a long diagram, the first and the last',
   await expect(await active()).toHaveAttribute('aria-posinset', '2');
   await expect.poll(async () => shownIn(box, await active())).toBe(true);
 });
+
+test('the freezing link with all twelve strategies added survives: ready, twelve columns, a bounded DOM', async ({
+  page,
+}) => {
+  // About 40 s here under a load average of 13 (the engine is nearly all of it); the tab crashed before.
+  test.setTimeout(300_000);
+  let crashed = false;
+  page.on('crash', () => (crashed = true));
+  const all =
+    'naive,idempotency-key,upsert,outbox,check-then-insert,key-after-effect,new-key-per-retry,global-key-scope,no-fingerprint,cache-5xx,no-lease-expiry,lease-no-fence';
+  await page.goto(`./${FREEZING}&strategies=${all}`);
+  // While the engine works, the page says so.
+  await expect(page.locator('[data-run-status]')).toHaveText('Running…', { timeout: 60_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 240_000 });
+  await expect(page.locator('[data-run-status]')).toContainText('Ran 12 strategies');
+  await expect(page.locator('[data-strategy]')).toHaveCount(12);
+  expect(await nodes(page)).toBeLessThan(5000);
+  // It still answers: a step back moves the shared cursor.
+  const end = Number(await scrubber(page).inputValue());
+  await page.getByRole('button', { name: 'Step back', exact: true }).click();
+  await expect(scrubber(page)).toHaveValue(String(end - 1));
+  expect(crashed).toBe(false);
+});
