@@ -242,6 +242,42 @@ test('links are honest: every change is said in a note in view, and the address 
   );
 });
 
+test('links as issue 13 found them: a 10,000-digit seed, 1e1, 0x5 and 1e9 are reported, not run', async ({
+  page,
+}) => {
+  const notice = page.getByRole('alert').filter({ hasText: 'This link needed fixing.' });
+  const digits = '7'.repeat(10_000);
+  await open(page, `#scenario=payment-lost-response&seed=${digits}`);
+  await expect(notice).toContainText(
+    `The seed “${'7'.repeat(39)}… (10000 characters)” is not a whole number from 0 to 4294967295; the story seed 12 is used.`,
+  );
+  await expect(notice).toBeInViewport();
+  await expect(page).toHaveURL(
+    /#scenario=payment-lost-response&seed=12&strategies=naive,idempotency-key&faults=1$/,
+  );
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
+
+  for (const [link, said] of [
+    ['k.retries=1e1', '“Retries” must be a whole number, not “1e1”.'],
+    ['k.retries=0x5', '“Retries” must be a whole number, not “0x5”.'],
+    [
+      'seed=1e9',
+      'The seed “1e9” is not a whole number from 0 to 4294967295; the story seed 12 is used.',
+    ],
+  ] as const) {
+    await open(page, `#scenario=payment-lost-response&${link}`);
+    await expect(notice).toContainText(said);
+    await expect(notice).toBeInViewport();
+    // Not accepted: the knob stays at its default and the story seed runs.
+    await expect(page).toHaveURL(
+      /#scenario=payment-lost-response&seed=12&strategies=naive,idempotency-key&faults=1$/,
+    );
+    await expect(page.locator('[data-run-status]')).toContainText('on seed 12');
+  }
+});
+
 test('playback: keys and buttons move one shared cursor, and step back is exact', async ({
   page,
 }) => {
@@ -306,6 +342,44 @@ test('the gallery opens every story on its story seed', async ({ page }) => {
     'true',
   );
   await expectSameAsNode(page, { scenario: 'webhook-duplicates', seed: 1 });
+});
+
+test.describe('when the engine worker dies', () => {
+  // The dead worker's uncaught error is logged in its console, as a real crash's would be.
+  test.use({ expectConsoleErrors: true });
+
+  test('the page says so, keeps the state, and Run again runs that same state on a new worker', async ({
+    page,
+  }) => {
+    await open(page, '#scenario=payment-lost-response&seed=12');
+    const worker = page.workers().find((w) => w.url().includes('engine'));
+    expect(worker).toBeDefined();
+    // The worker swallows its next answer and dies, as one killed for memory mid-run does.
+    await worker!.evaluate(() => {
+      self.postMessage = () =>
+        setTimeout(() => {
+          throw new Error('out of memory');
+        });
+    });
+    const seed = page.getByRole('spinbutton', { name: 'Seed' });
+    await seed.fill('7');
+    await seed.press('Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong.' });
+    await expect(alert).toContainText(
+      /The run failed: The engine stopped \(.*out of memory\); a new one starts with the next request/,
+    );
+    await expect(page).toHaveURL(/seed=7&/);
+    const again = alert.getByRole('button', { name: 'Run again' });
+    await again.focus();
+    await page.keyboard.press('Enter');
+    const status = page.locator('[data-run-status]');
+    // A new worker loads its wasm before it runs: slow on a busy machine.
+    await expect(status).toContainText('on seed 7', { timeout: 30_000 });
+    await expect(alert).toHaveCount(0);
+    // Its button gone, focus lands on the status line that says how the run went.
+    await expect(status).toBeFocused();
+    await expectSameAsNode(page, { scenario: SCENARIO, seed: 7 });
+  });
 });
 
 test.describe('when the engine cannot load', () => {

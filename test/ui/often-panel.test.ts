@@ -10,17 +10,13 @@ import { createBatchApi } from '../../src/worker/batch-api.ts';
 import { loadEngine } from '../support/engine.ts';
 import { pageClient } from '../support/page-client.ts';
 import { loadSql } from '../support/sql.ts';
+import { until } from '../support/until.ts';
 import { fakeWorker } from '../support/worker.ts';
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await loadEngine();
 });
-
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(done()).toBe(true);
-}
 
 async function panel(hash = '#scenario=payment-lost-response') {
   const playground = new Playground(pageClient(engine));

@@ -6,6 +6,7 @@ import { Playground } from '../../src/ui/playground.svelte.ts';
 import { Supervisor } from '../../src/ui/supervisor.ts';
 import { RunShaper } from '../../src/worker/shape.ts';
 import { loadEngine } from '../support/engine.ts';
+import { until } from '../support/until.ts';
 import { fakeWorker, type FakeWorker } from '../support/worker.ts';
 
 let engine: Engine;
@@ -49,9 +50,18 @@ function supervised() {
   return { client, control, workers };
 }
 
-async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(done()).toBe(true);
+/** Enters `seed` on a worker that hangs on it, then crashes that worker mid-run. */
+async function crashWhileRunning(
+  p: Playground,
+  { control, workers }: ReturnType<typeof supervised>,
+  seed: string,
+): Promise<void> {
+  control.hang = true;
+  p.enterSeed(seed);
+  await until(() => p.status === 'running');
+  await new Promise((r) => setTimeout(r, 5));
+  workers.at(-1)?.crash();
+  await until(() => p.status === 'failed');
 }
 
 describe('a worker that dies', () => {
@@ -76,19 +86,15 @@ describe('a worker that dies', () => {
   });
 
   test('the page says so, keeps its state and its last result, and runs again on the next change', async () => {
-    const { client, control, workers } = supervised();
+    const supervisor = supervised();
+    const { client, control, workers } = supervisor;
     const p = new Playground(client);
     await p.start('#scenario=payment-lost-response&seed=42&k.retries=2');
     await until(() => p.status === 'done');
     const shown = p.result;
     const hash = p.hash;
 
-    control.hang = true;
-    p.enterSeed('43');
-    await until(() => p.status === 'running');
-    await new Promise((r) => setTimeout(r, 5));
-    workers[0]?.crash();
-    await until(() => p.status === 'failed');
+    await crashWhileRunning(p, supervisor, '43');
     expect(p.error).toMatch(
       /^The run failed: The engine stopped \(it crashed or ran out of memory\)/,
     );
@@ -107,6 +113,31 @@ describe('a worker that dies', () => {
       engine
         .run({ scenario: 'payment-lost-response', seed: 44, knobs: { retries: 2 } })
         .runs.map((r) => r.traceHash),
+    );
+  });
+
+  test('after a crash the same state runs again when asked (Run again), with no change to the state', async () => {
+    const supervisor = supervised();
+    const { client, control, workers } = supervisor;
+    const p = new Playground(client);
+    await p.start('#scenario=payment-lost-response&seed=42');
+    await until(() => p.status === 'done');
+
+    await crashWhileRunning(p, supervisor, '43');
+    const hash = p.hash;
+
+    // Entering the seed the page already holds changes nothing, so it runs nothing: the page's
+    // Run again button calls run() with the state as it is.
+    control.hang = false;
+    p.enterSeed('43');
+    expect(p.status).toBe('failed');
+    await p.run();
+    expect(p.status).toBe('done');
+    expect(p.error).toBeNull();
+    expect(p.hash).toBe(hash);
+    expect(workers).toHaveLength(2);
+    expect(p.result?.runs.map((r) => r.column.traceHash)).toEqual(
+      engine.run({ scenario: 'payment-lost-response', seed: 43 }).runs.map((r) => r.traceHash),
     );
   });
 });
