@@ -7,12 +7,13 @@ import { ColumnDrawing } from '../../src/ui/column/drawing.svelte.ts';
 const view = (id: string, run: number) => ({ id, run }) as unknown as ColumnView;
 const runOf = (v: ColumnView | undefined) => (v as unknown as { run: number } | undefined)?.run;
 
-/** One column a turn, and the page's frames held until the test lets one through. */
+/** One column a turn, and the page's frames (and yields) held until the test lets one through. */
 function stepped() {
   const frames: (() => void)[] = [];
   const drawing = new ColumnDrawing({
     now: () => 0,
     pause: () => new Promise<void>((resolve) => frames.push(resolve)),
+    yieldTask: () => new Promise<void>((resolve) => frames.push(resolve)),
     budgetMs: 0,
   });
   /** Lets the next frame through and waits for the turn after it. */

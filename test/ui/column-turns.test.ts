@@ -6,7 +6,9 @@ import { drawInTurns, type Turns } from '../../src/ui/column/turns.ts';
 function page(costs: Record<string, number>, options: Partial<Turns<string>> = {}) {
   let clock = 0;
   const turns: string[][] = [[]];
+  /** When each pause came (the clock), and whether it waited for a frame or only yielded. */
   const pauses: number[] = [];
+  const kinds: ('frame' | 'yield')[] = [];
   const port: Turns<string> = {
     inView: () => false,
     draw: (item) => {
@@ -17,12 +19,18 @@ function page(costs: Record<string, number>, options: Partial<Turns<string>> = {
     now: () => clock,
     pause: async () => {
       pauses.push(clock);
+      kinds.push('frame');
+      turns.push([]);
+    },
+    yieldTask: async () => {
+      pauses.push(clock);
+      kinds.push('yield');
       turns.push([]);
     },
     budgetMs: 50,
     ...options,
   };
-  return { port, turns, pauses };
+  return { port, turns, pauses, kinds };
 }
 
 describe('drawing columns in turns', () => {
@@ -33,12 +41,32 @@ describe('drawing columns in turns', () => {
     expect(pauses).toEqual([]);
   });
 
-  test('a turn ends once it has spent its budget; the page paints before the next', async () => {
+  test('a turn ends once it has spent its budget; the first is painted before the next', async () => {
     const costs = { a: 30, b: 30, c: 30, d: 30, e: 30 };
-    const { port, turns, pauses } = page(costs);
+    const { port, turns, pauses, kinds } = page(costs);
     expect(await drawInTurns(['a', 'b', 'c', 'd', 'e'], port)).toBe(true);
     expect(turns).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
     expect(pauses).toEqual([60, 120]);
+    // Nothing is on screen: after the first turn, turns only yield to the page.
+    expect(kinds).toEqual(['frame', 'yield']);
+  });
+
+  test('a turn that drew on screen, or before one that will, waits for a frame; off screen only yields', async () => {
+    const visible = new Set(['c']);
+    const costs = { a: 60, b: 60, c: 60, d: 60, e: 60 };
+    const { port, turns, kinds } = page(costs, { inView: (item) => visible.has(item) });
+    const done = drawInTurns(['a', 'b', 'c', 'd', 'e'], {
+      ...port,
+      // The reader scrolls to e once c is drawn.
+      draw: (item) => {
+        port.draw(item);
+        if (item === 'c') visible.add('e');
+      },
+    });
+    expect(await done).toBe(true);
+    expect(turns).toEqual([['c'], ['e'], ['a'], ['b'], ['d']]);
+    // After c (first), after e (drew on screen), then off screen.
+    expect(kinds).toEqual(['frame', 'frame', 'yield', 'yield']);
   });
 
   test('a column dearer than the budget still gets a turn of its own: drawing always progresses', async () => {

@@ -1,7 +1,7 @@
 // Which view each strategy's column shows while a result is drawn in turns (see turns.ts), and which columns are on screen.
 import { flushSync } from 'svelte';
 import type { ColumnView } from '../column-view.svelte.ts';
-import { painted } from '../tasks.ts';
+import { painted, yieldToPage } from '../tasks.ts';
 import { drawInTurns } from './turns.ts';
 
 /**
@@ -14,6 +14,7 @@ export const TURN_BUDGET_MS = 50;
 export interface TurnTiming {
   readonly now: () => number;
   readonly pause: () => Promise<void>;
+  readonly yieldTask: () => Promise<void>;
   readonly budgetMs: number;
 }
 
@@ -24,6 +25,7 @@ const PAGE_TIMING: TurnTiming = {
   now: () => performance.now(),
   pause: () =>
     Promise.race([painted(), new Promise<void>((resolve) => setTimeout(resolve, NO_FRAME_MS))]),
+  yieldTask: yieldToPage,
   budgetMs: TURN_BUDGET_MS,
 };
 
@@ -48,8 +50,9 @@ export class ColumnDrawing {
   }
 
   /**
-   * Draws a result's views in turns, those on screen first, each turn drawn synchronously and
-   * painted before the next; true once all are drawn, false when `stale` ended it first.
+   * Draws a result's views in turns, those on screen first, each turn drawn synchronously (and
+   * painted before the next while on screen); true once all are drawn, false when `stale` ended
+   * it first.
    */
   async draw(views: readonly ColumnView[], stale: () => boolean): Promise<boolean> {
     // Columns of strategies the result does not have are gone from the figure.
