@@ -1,4 +1,4 @@
-// Builds the benchmark page alone (vite --mode bench) into a temporary folder, serves it on 127.0.0.1 and opens it in headless Chromium (bench:browser, determinism).
+// Builds the site or the benchmark page alone (vite --mode bench) into a temporary folder, serves it on 127.0.0.1 and opens it in headless Chromium (bench:browser, bench:drawing, determinism).
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -71,27 +71,23 @@ function matchNiceness() {
 }
 
 /**
- * Calls `use(page, version)` with the bench page open at `search` (e.g. '?drive'), served from
- * a fresh bench build on `port`; closes the browser and the server and removes the build
- * whatever happens, so dist/ never holds the benchmark.
+ * Builds the site (`vite build` with `flags`, e.g. ['--mode', 'bench']) into a fresh temporary
+ * folder and serves it under /twice/ on 127.0.0.1:`port`. Returns its URL and `stop`, which ends
+ * the server and removes the folder; so does the process exiting early (Ctrl-C).
  */
-export async function withBenchPage(port, search, use) {
+export async function serveBuild(port, flags = []) {
   const out = mkdtempSync(join(tmpdir(), 'twice-bench-dist-'));
-  const profile = mkdtempSync(join(tmpdir(), 'twice-bench-'));
   let server;
-  let context;
-  // If the caller exits early (process.exit on Ctrl-C), the server and the folders go too;
-  // Playwright ends its browser on exit by itself.
-  const cleanUp = () => {
+  const stop = () => {
     server?.kill();
-    rmSync(profile, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
+    process.off('exit', stop);
   };
-  process.on('exit', cleanUp);
+  process.on('exit', stop);
   try {
-    const build = ['vite', 'build', '--mode', 'bench', '--outDir', out, '--emptyOutDir'];
+    const build = ['vite', 'build', ...flags, '--outDir', out, '--emptyOutDir'];
     if (spawnSync('npx', [...build, '--logLevel', 'error'], { stdio: 'inherit' }).status !== 0)
-      throw new Error('the bench build failed');
+      throw new Error('the build failed');
     server = spawn(process.execPath, ['scripts/serve.mjs', String(port), '/twice/', out], {
       // Its own process group: a Ctrl-C meant for the caller must not take the page's server down.
       detached: true,
@@ -103,6 +99,28 @@ export async function withBenchPage(port, search, use) {
       once(server, 'exit').then(() => false),
     ]);
     if (!listening) throw new Error(`could not serve on port ${port}; try --port`);
+    return { url: `http://127.0.0.1:${port}/twice/`, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+/**
+ * Calls `use(page, version)` with the bench page open at `search` (e.g. '?drive'), served from
+ * a fresh bench build on `port`; closes the browser and the server and removes the build
+ * whatever happens, so dist/ never holds the benchmark.
+ */
+export async function withBenchPage(port, search, use) {
+  const profile = mkdtempSync(join(tmpdir(), 'twice-bench-'));
+  let served;
+  let context;
+  // If the caller exits early (process.exit on Ctrl-C), the profile goes too (serveBuild sees to
+  // the server and the build); Playwright ends its browser on exit by itself.
+  const cleanUp = () => rmSync(profile, { recursive: true, force: true });
+  process.on('exit', cleanUp);
+  try {
+    served = await serveBuild(port, ['--mode', 'bench']);
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -111,7 +129,7 @@ export async function withBenchPage(port, search, use) {
       handleSIGINT: false,
     });
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/twice/src/bench/index.html${search}`);
+    await page.goto(`${served.url}src/bench/index.html${search}`);
     const version =
       context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent));
     // The page's workers start threads as they go: match their niceness now and then.
@@ -124,6 +142,7 @@ export async function withBenchPage(port, search, use) {
     }
   } finally {
     await context?.close();
+    served?.stop();
     cleanUp();
     process.off('exit', cleanUp);
   }

@@ -5,6 +5,7 @@ import type { RunOptions, ScenarioInfo } from '../engine/types.ts';
 import type { KnobValue, KnobValues, Suggestion } from '../scenarios/types.ts';
 import type { Explained, PackedResult, ShapedResult } from '../worker/packed.ts';
 import { ColumnView } from './column-view.svelte.ts';
+import { ColumnDrawing } from './column/drawing.svelte.ts';
 import { unpackResult, type EngineClient } from './engine-client.ts';
 import { Playback } from './playback.svelte.ts';
 import { painted, yieldToPage } from './tasks.ts';
@@ -95,6 +96,8 @@ export class Playground {
    * task as the result arrives, and published together with it.
    */
   views: readonly ColumnView[] = $state.raw([]);
+  /** The figure draws the views in turns, those on screen first: what each column shows meanwhile. */
+  readonly drawing = new ColumnDrawing();
   /** The inspected column's event at the cursor; null at the end of the run. */
   readonly #cursorSeq: number | null = $derived.by(() => {
     if (this.playback.atEnd) return null;
@@ -402,6 +405,8 @@ export class Playground {
       this.views = shaped.views;
       this.resultSchedule = schedule;
       this.error = null;
+      // A dozen long columns drawn in one task held the page for a fifth of a second: in turns.
+      if (!(await this.drawing.draw(shaped.views, () => id !== this.#latest))) return;
       await painted();
       if (id !== this.#latest) return;
       this.elapsedMs = Math.round(performance.now() - started);
