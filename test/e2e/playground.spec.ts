@@ -25,8 +25,8 @@ test('the lost response: naive charges twice, the key store once, and the page s
   const keyed = column(page, 'idempotency-key');
   await expect(effect(naive, 'card-charged')).toHaveText('2');
   await expect(effect(keyed, 'card-charged')).toHaveText('1');
-  await expect(naive.getByText('2 of 10 invariants broken')).toBeVisible();
-  await expect(keyed.getByText('All 10 invariants hold')).toBeVisible();
+  await expect(naive.getByText('2 of 11 invariants broken')).toBeVisible();
+  await expect(keyed.getByText('All 11 invariants hold')).toBeVisible();
   await expect(page.getByText('What diverged.')).toBeVisible();
   await expect(page.locator('[data-diverged]')).toContainText('charged twice');
   await expect(page.locator('[data-diverged]')).toContainText('lost');
