@@ -170,6 +170,11 @@ export class Playground {
 
   #engine: EngineClient;
   #latest = 0;
+  /**
+   * The newest link asked for while the stories load (a typed link, Back): that one opens once
+   * they are in, not the one the page started with.
+   */
+  #wanted = '';
 
   constructor(engine: EngineClient) {
     this.#engine = engine;
@@ -177,6 +182,7 @@ export class Playground {
 
   /** Loads the stories, opens the state the link holds (or the default story), and runs it. */
   async start(hash: string): Promise<void> {
+    this.#wanted = hash;
     try {
       const scenarios = await this.#engine.scenarios();
       if (scenarios.length === 0) throw new Error('The engine knows no stories.');
@@ -186,12 +192,16 @@ export class Playground {
       this.error = `The engine could not start: ${sentence(messageOf(error))} Reload the page to try again.`;
       return;
     }
-    this.openHash(hash);
+    this.openHash(this.#wanted);
   }
 
   /** Opens a link's state; a bad link opens the nearest valid state and says what changed. */
   openHash(hash: string): void {
-    if (this.scenarios.length === 0 || hash === this.hash) return;
+    if (this.scenarios.length === 0) {
+      this.#wanted = hash;
+      return;
+    }
+    if (hash === this.hash) return;
     const { state, problems } = parseHash(hash, this.scenarios, DEFAULT_SCENARIO);
     this.problems = problems;
     this.seedError = null;
