@@ -8,3 +8,8 @@ export function painted(): Promise<void> {
   if (typeof requestAnimationFrame !== 'function') return Promise.resolve();
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 }
+
+/** Lays out the page now, in the current task (nothing where there is no page). */
+export function laidOut(): void {
+  if (typeof document !== 'undefined') void document.documentElement.offsetHeight;
+}

@@ -8,7 +8,7 @@ function page(costs: Record<string, number>, options: Partial<Turns<string>> = {
   const turns: string[][] = [[]];
   /** When each pause came (the clock), and whether it waited for a frame or only yielded. */
   const pauses: number[] = [];
-  const kinds: ('frame' | 'yield')[] = [];
+  const kinds: ('frame' | 'yield' | 'settle')[] = [];
   const port: Turns<string> = {
     inView: () => false,
     draw: (item) => {
@@ -26,6 +26,9 @@ function page(costs: Record<string, number>, options: Partial<Turns<string>> = {
       pauses.push(clock);
       kinds.push('yield');
       turns.push([]);
+    },
+    settle: () => {
+      kinds.push('settle');
     },
     budgetMs: 50,
     ...options,
@@ -47,8 +50,9 @@ describe('drawing columns in turns', () => {
     expect(await drawInTurns(['a', 'b', 'c', 'd', 'e'], port)).toBe(true);
     expect(turns).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
     expect(pauses).toEqual([60, 120]);
-    // Nothing is on screen: after the first turn, turns only yield to the page.
-    expect(kinds).toEqual(['frame', 'yield']);
+    // Nothing is on screen: after the first turn, turns only yield to the page, each laid out
+    // in its own task (settled) first.
+    expect(kinds).toEqual(['frame', 'settle', 'yield', 'settle']);
   });
 
   test('a turn that drew on screen, or before one that will, waits for a frame; off screen only yields', async () => {
@@ -65,8 +69,9 @@ describe('drawing columns in turns', () => {
     });
     expect(await done).toBe(true);
     expect(turns).toEqual([['c'], ['e'], ['a'], ['b'], ['d']]);
-    // After c (first), after e (drew on screen), then off screen.
-    expect(kinds).toEqual(['frame', 'frame', 'yield', 'yield']);
+    // After c (first), after e (drew on screen), then off screen: each of those laid out in its
+    // own task before it yields, so their layout does not come due at once in the next frame.
+    expect(kinds).toEqual(['frame', 'frame', 'settle', 'yield', 'settle', 'yield', 'settle']);
   });
 
   test('a column dearer than the budget still gets a turn of its own: drawing always progresses', async () => {

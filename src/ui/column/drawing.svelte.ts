@@ -1,7 +1,7 @@
 // Which view each strategy's column shows, and how much of it, while a result is drawn in turns (see turns.ts); which columns are on screen.
 import { flushSync } from 'svelte';
 import type { ColumnView } from '../column-view.svelte.ts';
-import { painted, yieldToPage } from '../tasks.ts';
+import { laidOut, painted, yieldToPage } from '../tasks.ts';
 import { drawInTurns } from './turns.ts';
 
 /**
@@ -32,6 +32,7 @@ export interface TurnTiming {
   readonly now: () => number;
   readonly pause: () => Promise<void>;
   readonly yieldTask: () => Promise<void>;
+  readonly settle: () => void;
   readonly budgetMs: number;
 }
 
@@ -43,6 +44,7 @@ const PAGE_TIMING: TurnTiming = {
   pause: () =>
     Promise.race([painted(), new Promise<void>((resolve) => setTimeout(resolve, NO_FRAME_MS))]),
   yieldTask: yieldToPage,
+  settle: laidOut,
   budgetMs: TURN_BUDGET_MS,
 };
 
