@@ -26,8 +26,8 @@ export interface Turns<T> {
  * Draws every item, one turn per task: each turn draws the items in view first, then the rest
  * in order, until it has spent its budget. The first turn and every turn that drew something
  * on screen is painted before the next; turns off screen are laid out in their own task and
- * only yield (what they draw is not seen, so they need not wait for frames). Resolves true once all are drawn, false when a
- * newer result made these stale (checked before every turn).
+ * only yield (what they draw is not seen, so they need not wait for frames). Resolves true
+ * once all are drawn, false when a newer result made these stale (checked before every turn).
  */
 export async function drawInTurns<T>(items: readonly T[], turns: Turns<T>): Promise<boolean> {
   const left = [...items];
