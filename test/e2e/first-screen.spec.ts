@@ -47,6 +47,45 @@ for (const [width, height] of [
   });
 }
 
+for (const [width, height] of [
+  [1280, 800],
+  [390, 844],
+] as const) {
+  test(`at ${width} × ${height} the type specimen holds every font the page draws, laid out before the first paint`, async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width, height });
+    await open(page);
+    // The invariants are a column's last part: then every part of the first screen is drawn.
+    await expect(page.locator('[data-invariant]').first()).toBeAttached();
+    const { drawn, specimen } = await page.evaluate(() => {
+      const font = (el: Element) => {
+        const cs = getComputedStyle(el);
+        return `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      };
+      const box = document.querySelector('.type-specimen');
+      const drawn = new Set<string>();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || !n.textContent?.trim() || box?.contains(el)) continue;
+        // Text the browser does not lay out: a closed disclosure's content, script and the like.
+        if (el.closest('details:not([open]) > :not(summary), noscript, script, style')) continue;
+        if (!(el instanceof SVGElement) && el.getClientRects().length === 0) continue;
+        drawn.add(font(el));
+      }
+      return { drawn: [...drawn], specimen: [...(box?.children ?? [])].map(font) };
+    });
+    expect(specimen.length).toBeGreaterThan(20);
+    expect(drawn.length).toBeGreaterThan(20);
+    // The specimen is in the page's first layout (static HTML, laid out, hidden).
+    expect(await page.locator('.type-specimen').evaluate((el) => el.getClientRects().length)).toBe(
+      1,
+    );
+    expect(drawn.filter((f) => !specimen.includes(f))).toEqual([]);
+  });
+}
+
 test('Embed this shows both snippets for the current state, with a live preview', async ({
   page,
   baseURL,
