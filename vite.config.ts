@@ -42,8 +42,8 @@ function embedScript(): Plugin {
  * The page's Content-Security-Policy (README, "Security"). Scripts and workers only from the
  * site itself; 'wasm-unsafe-eval' lets sql.js compile its wasm and allows no JavaScript eval.
  * Styles: the stylesheet from the site, and `style` attributes, which the sequence diagram sets
- * for its size and cursor (Svelte writes `style="…"` attributes); no <style> element may be
- * injected. No plugins, no <base>, no form posts elsewhere.
+ * for its size and cursor (Svelte writes `style="…"` attributes) and index.html's type specimen
+ * uses for its fonts; no <style> element may be injected. No plugins, no <base>, no form posts elsewhere.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
