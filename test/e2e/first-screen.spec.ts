@@ -1,5 +1,6 @@
 // The first screen: at 1280 × 800 and 390 × 844 the story's verdicts are in view without
 // scrolling and every story is one click away; "Embed this" gives both snippets and a live preview.
+import type { Page } from '@playwright/test';
 import { SCENARIO, engineInNode, expect, open, test } from './support.ts';
 
 for (const [width, height] of [
@@ -47,6 +48,74 @@ for (const [width, height] of [
   });
 }
 
+/**
+ * The machine's fonts the page draws its text with, each with the computed font that asked for
+ * it (`family | style weight size families`), for the page and for its type specimen. A glyph
+ * its family lacks is drawn by a fallback font: a font of its own for the browser to fetch.
+ * Chromium tells the fonts of an element's text with those of its inline descendants; an
+ * element's own share is what is left once its children's are taken away (glyph counts).
+ */
+async function fontsDrawn(page: Page): Promise<Record<'page' | 'specimen', Set<string>>> {
+  await page.evaluate(() => {
+    const box = document.querySelector('.type-specimen');
+    // Text the browser does not lay out: a closed disclosure's content, script and the like.
+    const drawn = (el: Element) =>
+      !el.closest('details:not([open]) > :not(summary), noscript, script, style') &&
+      (el instanceof SVGElement || el.getClientRects().length > 0);
+    const ownText = (el: Element) =>
+      [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()) ||
+      ['::before', '::after'].some(
+        (at) => !/^(none|normal)$/.test(getComputedStyle(el, at).content),
+      );
+    let id = 0;
+    const idOf = (el: HTMLElement | SVGElement) => (el.dataset.fontId ??= String(id++));
+    for (const el of document.body.querySelectorAll<HTMLElement | SVGElement>('*')) {
+      if (!ownText(el) || !drawn(el)) continue;
+      const cs = getComputedStyle(el);
+      el.dataset.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      el.dataset.fontIn = box?.contains(el) ? 'specimen' : 'page';
+      idOf(el);
+      el.dataset.fontChildren = [...el.children]
+        .map((c) => idOf(c as HTMLElement | SVGElement))
+        .join(' ');
+    }
+  });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+  const { nodeIds } = await cdp.send('DOM.querySelectorAll', {
+    nodeId: root.nodeId,
+    selector: '[data-font-id]',
+  });
+  const nodes = new Map<string, { attr: (name: string) => string; glyphs: Map<string, number> }>();
+  for (const nodeId of nodeIds) {
+    const { attributes } = await cdp.send('DOM.getAttributes', { nodeId });
+    const attr = (name: string) => {
+      const at = attributes.indexOf(name);
+      return at >= 0 ? (attributes[at + 1] ?? '') : '';
+    };
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    nodes.set(attr('data-font-id'), {
+      attr,
+      glyphs: new Map(fonts.map((f) => [f.familyName, f.glyphCount])),
+    });
+  }
+  const out = { page: new Set<string>(), specimen: new Set<string>() };
+  for (const { attr, glyphs } of nodes.values()) {
+    if (!attr('data-font')) continue;
+    const children = attr('data-font-children').split(' ').filter(Boolean);
+    for (const [family, count] of glyphs) {
+      const theirs = children.reduce((sum, c) => sum + (nodes.get(c)?.glyphs.get(family) ?? 0), 0);
+      if (count > theirs)
+        out[attr('data-font-in') === 'specimen' ? 'specimen' : 'page'].add(
+          `${family} | ${attr('data-font')}`,
+        );
+    }
+  }
+  return out;
+}
+
 for (const [width, height] of [
   [1280, 800],
   [390, 844],
@@ -58,33 +127,38 @@ for (const [width, height] of [
     await open(page);
     // The invariants are a column's last part: then every part of the first screen is drawn.
     await expect(page.locator('[data-invariant]').first()).toBeAttached();
-    const { drawn, specimen } = await page.evaluate(() => {
-      const font = (el: Element) => {
-        const cs = getComputedStyle(el);
-        return `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
-      };
-      const box = document.querySelector('.type-specimen');
-      const drawn = new Set<string>();
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const el = n.parentElement;
-        if (!el || !n.textContent?.trim() || box?.contains(el)) continue;
-        // Text the browser does not lay out: a closed disclosure's content, script and the like.
-        if (el.closest('details:not([open]) > :not(summary), noscript, script, style')) continue;
-        if (!(el instanceof SVGElement) && el.getClientRects().length === 0) continue;
-        drawn.add(font(el));
-      }
-      return { drawn: [...drawn], specimen: [...(box?.children ?? [])].map(font) };
-    });
-    expect(specimen.length).toBeGreaterThan(20);
-    expect(drawn.length).toBeGreaterThan(20);
+    const fonts = await fontsDrawn(page);
+    expect(fonts.specimen.size).toBeGreaterThan(20);
+    expect(fonts.page.size).toBeGreaterThan(20);
     // The specimen is in the page's first layout (static HTML, laid out, hidden).
     expect(await page.locator('.type-specimen').evaluate((el) => el.getClientRects().length)).toBe(
       1,
     );
-    expect(drawn.filter((f) => !specimen.includes(f))).toEqual([]);
+    expect([...fonts.page].filter((f) => !fonts.specimen.has(f))).toEqual([]);
   });
 }
+
+test('the entry script, and only it, asks V8 to compile it whole as it streams in', async ({
+  page,
+}) => {
+  await open(page);
+  const entry = await page.locator('script[type="module"][src]').getAttribute('src');
+  expect(entry).toMatch(/assets\/index-[\w-]+\.js$/);
+  const firstLine = async (url: string) =>
+    (await (await page.request.get(url)).text()).split('\n', 1)[0];
+  // The first line: V8 applies the hint to the code after it.
+  expect(await firstLine(entry!)).toBe('//# allFunctionsCalledOnLoad');
+  // The chunks fetched later (panels below the first screen, the workers) compile as they run.
+  const later = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((name) => /\/assets\/.+\.js$/.test(name) && !/\/assets\/index-/.test(name)),
+  );
+  expect(later.length).toBeGreaterThan(2);
+  for (const url of later)
+    expect(await firstLine(url), url).not.toContain('allFunctionsCalledOnLoad');
+});
 
 test('Embed this shows both snippets for the current state, with a live preview', async ({
   page,
