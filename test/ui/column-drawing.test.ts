@@ -14,7 +14,7 @@ function stepped() {
     now: () => 0,
     pause: () => new Promise<void>((resolve) => held.push(resolve)),
     yieldTask: () => new Promise<void>((resolve) => held.push(resolve)),
-    settle: () => {},
+    settle: async () => {},
     budgetMs: 0,
   });
   /** Lets the next frame through and waits for the turn after it. */

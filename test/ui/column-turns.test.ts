@@ -27,7 +27,7 @@ function page(costs: Record<string, number>, options: Partial<Turns<string>> = {
       kinds.push('yield');
       turns.push([]);
     },
-    settle: () => {
+    settle: async () => {
       kinds.push('settle');
     },
     budgetMs: 50,

@@ -14,10 +14,12 @@ export interface Turns<T> {
   /** Lets the page take input between two turns, without waiting for a frame. */
   readonly yieldTask: () => Promise<void>;
   /**
-   * Lays out what a turn drew, inside that turn's task. A turn off screen does not wait for a
-   * frame, so left to the next one, the layout of a run of such turns came due in one long task.
+   * Lays out what a turn drew, in a task of its own right after the turn's. A turn off screen
+   * does not wait for a frame, so left to the next one, the layout of a run of such turns came
+   * due in one long task; done inside the turn's task, the drawing and its layout made one task
+   * as long as both.
    */
-  readonly settle: () => void;
+  readonly settle: () => Promise<void>;
   /** A turn draws items until it has spent this long (it always draws at least one). */
   readonly budgetMs: number;
 }
@@ -25,7 +27,7 @@ export interface Turns<T> {
 /**
  * Draws every item, one turn per task: each turn draws the items in view first, then the rest
  * in order, until it has spent its budget. The first turn and every turn that drew something
- * on screen is painted before the next; turns off screen are laid out in their own task and
+ * on screen is painted before the next; turns off screen are laid out in a task of their own and
  * only yield (what they draw is not seen, so they need not wait for frames). Resolves true
  * once all are drawn, false when a newer result made these stale (checked before every turn).
  */
@@ -45,8 +47,8 @@ export async function drawInTurns<T>(items: readonly T[], turns: Turns<T>): Prom
       if (item !== undefined) turns.draw(item);
       if (next >= 0) seen = true;
     } while (left.length > 0 && turns.now() - start < turns.budgetMs);
-    // A turn on screen is laid out in the frame it waits for; one off screen, now.
-    if (!seen) turns.settle();
+    // A turn on screen is laid out in the frame it waits for; one off screen, in the next task.
+    if (!seen) await turns.settle();
   }
   return left.length === 0;
 }
