@@ -254,6 +254,7 @@ test('a hash changed while the engine loads opens the newest state; Reset goes b
   page,
 }) => {
   const newest = '#scenario=put-vs-post&seed=9&strategies=naive,upsert&faults=1';
+  const newestRun = { scenario: 'put-vs-post', seed: 9, strategies: ['naive', 'upsert'] };
   // The engine's wasm waits until the host has changed the frame's hash (a new attribute).
   let release = () => undefined as void;
   const changed = new Promise<void>((resolve) => (release = resolve));
@@ -268,11 +269,7 @@ test('a hash changed while the engine loads opens the newest state; Reset goes b
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/PUT/);
   await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('9');
-  await expectSameAsNode(page, {
-    scenario: 'put-vs-post',
-    seed: 9,
-    strategies: ['naive', 'upsert'],
-  });
+  await expectSameAsNode(page, newestRun);
   // The embed was opened with the newest link: Reset puts the cursor back at its end.
   const end = await scrubber(page).getAttribute('max');
   await page.getByRole('heading', { level: 1 }).click();
@@ -280,11 +277,7 @@ test('a hash changed while the engine loads opens the newest state; Reset goes b
   await expect(scrubber(page)).toHaveValue('0');
   await page.getByRole('button', { name: 'Reset' }).click();
   await expect(scrubber(page)).toHaveValue(end ?? '');
-  await expectSameAsNode(page, {
-    scenario: 'put-vs-post',
-    seed: 9,
-    strategies: ['naive', 'upsert'],
-  });
+  await expectSameAsNode(page, newestRun);
 });
 
 test('the embed view fits a 700 × 500 frame and passes axe, light and dark', async ({ page }) => {
