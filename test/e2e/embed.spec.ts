@@ -2,7 +2,15 @@
 // height, never scroll sideways at 360 px, keep the host's keys and styles, and open the full page.
 import AxeBuilder from '@axe-core/playwright';
 import type { Frame, Page } from '@playwright/test';
-import { BLOG_URL, SCENARIO, engineInNode, expect, test } from './support.ts';
+import {
+  BLOG_URL,
+  SCENARIO,
+  engineInNode,
+  expect,
+  expectSameAsNode,
+  scrubber,
+  test,
+} from './support.ts';
 
 const HASH = `#scenario=${SCENARIO}&seed=12&strategies=naive,idempotency-key&faults=1`;
 
@@ -240,6 +248,36 @@ test('a replayed schedule travels into both snippets and the element, and replay
     new RegExp(`&schedule=${schedule.replace(/\./g, '\\.')}$`),
   );
   await expectReplay(await frameOf(page, '#demo iframe'));
+});
+
+test('a hash changed while the engine loads opens the newest state; Reset goes back to it', async ({
+  page,
+}) => {
+  const newest = '#scenario=put-vs-post&seed=9&strategies=naive,upsert&faults=1';
+  const newestRun = { scenario: 'put-vs-post', seed: 9, strategies: ['naive', 'upsert'] };
+  // The engine's wasm waits until the host has changed the frame's hash (a new attribute).
+  let release = () => undefined as void;
+  const changed = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\.wasm$/, async (route) => {
+    await changed;
+    await route.continue();
+  });
+  await page.goto(`./?embed=1${HASH}`, { waitUntil: 'commit' });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Loading the story…');
+  await page.evaluate((h) => (location.hash = h), newest);
+  release();
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/PUT/);
+  await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('9');
+  await expectSameAsNode(page, newestRun);
+  // The embed was opened with the newest link: Reset puts the cursor back at its end.
+  const end = await scrubber(page).getAttribute('max');
+  await page.getByRole('heading', { level: 1 }).click();
+  await page.keyboard.press('r');
+  await expect(scrubber(page)).toHaveValue('0');
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(scrubber(page)).toHaveValue(end ?? '');
+  await expectSameAsNode(page, newestRun);
 });
 
 test('the embed view fits a 700 × 500 frame and passes axe, light and dark', async ({ page }) => {

@@ -110,3 +110,27 @@ test('a link typed while the stories load is the one that opens, with its note',
     strategies: ['naive', 'upsert'],
   });
 });
+
+test('a link opened just after a step, before the page writes the step’s address, is the one that opens', async ({
+  page,
+}) => {
+  await open(page, FIRST);
+  // The run opens whole (the cursor at its end): a step back is the state change.
+  const back = page.getByRole('button', { name: 'Step back' });
+  await expect(back).toBeEnabled();
+  // The step's effects run (in microtasks) and schedule its address write; the reader's link
+  // lands before that write's task, so its hashchange comes after it.
+  await back.evaluate(async (button: HTMLButtonElement, h) => {
+    button.click();
+    for (let i = 0; i < 10; i += 1) await Promise.resolve();
+    location.hash = h;
+  }, SECOND);
+  await expect(page.getByRole('heading', { level: 2 })).toHaveText(/PUT/);
+  await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('9');
+  await expectSameAsNode(page, {
+    scenario: 'put-vs-post',
+    seed: 9,
+    strategies: ['naive', 'upsert'],
+  });
+  await expect(page).toHaveURL(at(SECOND));
+});
