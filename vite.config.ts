@@ -80,8 +80,9 @@ function contentSecurityPolicy(): Plugin {
  * code, and nearly all of it runs while the first result is drawn. Compiled lazily, each function
  * was compiled on the main thread the first time it ran: the first column's parts cost a phone
  * twice what the second's did, and they were its longest tasks. With the hint, Chromium compiles
- * the whole chunk while it streams in, off the main thread. After minification (which drops
- * comments) and after Vite's own first line, or V8 does not see it whole (measured).
+ * the whole chunk while it streams in, off the main thread. Added last: after minification
+ * (which drops comments) and after Vite prepends its own first line (on the second line the
+ * hint helped less, measured).
  */
 function compileHint(): Plugin {
   return {
